@@ -1,0 +1,45 @@
+"""Errors and warnings that name the file, line and item they are about."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import TextIO
+
+
+class InputError(Exception):
+    """Bad input: printed as one line ``file:line: message``; the CLI exits 2."""
+
+    def __init__(self, message: str, file: str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+
+    def __str__(self) -> str:
+        where = self.file or "<input>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+class LayoutError(InputError):
+    """The cards do not fit and the layout rules do not allow growing enough."""
+
+
+@dataclass
+class Warnings:
+    """Collects one-line warnings; the CLI prints them to stderr at the end."""
+
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, line: str) -> None:
+        """Record one warning line (deduplicated, order kept)."""
+        if line not in self.lines:
+            self.lines.append(line)
+
+    def emit(self, stream: TextIO | None = None) -> None:
+        """Print every warning as ``warning: …``."""
+        out = stream or sys.stderr
+        for line in self.lines:
+            print(f"warning: {line}", file=out)

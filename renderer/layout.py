@@ -1,0 +1,230 @@
+"""Layout engine: boxes in, positions out; draws nothing, knows no fonts.
+
+Placement is exact by construction. Each card belongs to one rectangular *region*
+(its category band cut by the quadrant its hints name). A region holds rows of
+fixed pitch (card height + gap), so rows never overlap. Cards are assigned to rows
+by dynamic programming over the cards sorted by y hint (contiguous runs, each run
+fitting the row width), minimising the squared vertical displacement. Inside a row
+the x positions solve ``min Σ (x_i − hint_i)²`` subject to ``x_{i+1} ≥ x_i + w_i + gap``
+and the region bounds; with ``z_i = x_i − offset_i`` this is isotonic regression,
+solved exactly by pool-adjacent-violators and clamping. The order of x hints in a
+row is kept, no two cards overlap, every card lies inside its region, and the same
+input always gives the same output. When a region is too small the engine raises
+``NoFit`` with the missing height; the caller grows the chart or reports it.
+All coordinates are px, y down.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Box:
+    """A card to place: size and hinted centre (px) inside region ``region``."""
+
+    id: str
+    w: float
+    h: float
+    hx: float
+    hy: float
+    region: str
+
+
+@dataclass(frozen=True)
+class Region:
+    """A rectangle (px) that holds some boxes."""
+
+    id: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def width(self) -> float:
+        """Width, px."""
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        """Height, px."""
+        return self.y1 - self.y0
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A placed box: top-left corner and size (px)."""
+
+    id: str
+    x: float
+    y: float
+    w: float
+    h: float
+    region: str
+
+
+class NoFit(Exception):
+    """Region ``region`` lacks ``missing`` px of height (or a box is wider than it)."""
+
+    def __init__(self, region: str, missing: float, reason: str) -> None:
+        super().__init__(f"region {region!r}: {reason}")
+        self.region = region
+        self.missing = missing
+        self.reason = reason
+
+
+def place(boxes: list[Box], regions: list[Region], gap: float) -> dict[str, Placed]:
+    """Place every box inside its region with at least ``gap`` px between boxes."""
+    by_region: dict[str, list[Box]] = {r.id: [] for r in regions}
+    for box in boxes:
+        if box.region not in by_region:
+            raise ValueError(f"box {box.id!r} names unknown region {box.region!r}")
+        by_region[box.region].append(box)
+    placed: dict[str, Placed] = {}
+    for region in regions:
+        members = by_region[region.id]
+        if members:
+            for p in _place_region(members, region, gap):
+                placed[p.id] = p
+    return placed
+
+
+def _place_region(boxes: list[Box], region: Region, gap: float) -> list[Placed]:
+    width, height = region.width, region.height
+    row_h = max(b.h for b in boxes)
+    for b in boxes:
+        if b.w > width + 1e-9:
+            raise NoFit(region.id, 0.0, f"card {b.id!r} is {b.w:.0f} px wide but the region is only "
+                                        f"{width:.0f} px wide")
+    pitch = row_h + gap
+    nrows = int(math.floor((height - row_h) / pitch + 1e-9)) + 1 if height + 1e-9 >= row_h else 0
+    ordered = sorted(boxes, key=lambda b: (b.hy, b.hx, b.id))
+    needed = _greedy_rows(ordered, width, gap)
+    if needed > nrows:
+        missing = (needed - nrows) * pitch if nrows else row_h - height + (needed - 1) * pitch
+        raise NoFit(region.id, missing, f"{len(boxes)} cards need {needed} rows of {row_h:.0f} px, "
+                                        f"{nrows} fit in {height:.0f} px")
+    if nrows == 1:
+        mean = sum(b.hy for b in boxes) / len(boxes)
+        tops = [min(max(mean - row_h / 2, region.y0), region.y1 - row_h)]
+    else:
+        step = (height - row_h) / (nrows - 1)
+        tops = [region.y0 + i * step for i in range(nrows)]
+    groups = _assign_rows(ordered, [t + row_h / 2 for t in tops], width, gap)
+    out: list[Placed] = []
+    for top, members in zip(tops, groups):
+        if not members:
+            continue
+        row = sorted(members, key=lambda b: (b.hx, b.id))
+        xs = _solve_row(row, region.x0, region.x1, gap)
+        for b, x in zip(row, xs):
+            out.append(Placed(id=b.id, x=x, y=top + (row_h - b.h) / 2, w=b.w, h=b.h, region=region.id))
+    return out
+
+
+def _greedy_rows(ordered: list[Box], width: float, gap: float) -> int:
+    """Fewest rows for contiguous runs of ``ordered`` (first fit in order is optimal)."""
+    rows, used = 0, None
+    for b in ordered:
+        if used is None or used + gap + b.w > width + 1e-9:
+            rows += 1
+            used = b.w
+        else:
+            used += gap + b.w
+    return rows
+
+
+def _assign_rows(ordered: list[Box], centers: list[float], width: float, gap: float) -> list[list[Box]]:
+    """Split ``ordered`` into contiguous runs, one per row, minimising Σ (row centre − hint)²."""
+    n, nrows = len(ordered), len(centers)
+    s1 = [0.0] * (n + 1)
+    s2 = [0.0] * (n + 1)
+    sw = [0.0] * (n + 1)
+    for i, b in enumerate(ordered):
+        s1[i + 1] = s1[i] + b.hy
+        s2[i + 1] = s2[i] + b.hy * b.hy
+        sw[i + 1] = sw[i] + b.w
+    # lowest start a of a run ending at i that still fits one row
+    lo = [0] * (n + 1)
+    a = 0
+    for i in range(1, n + 1):
+        while sw[i] - sw[a] + gap * (i - a - 1) > width + 1e-9:
+            a += 1
+        lo[i] = a
+    inf = math.inf
+    prev = [0.0] + [inf] * n
+    choice: list[list[int]] = []
+    for j in range(nrows):
+        c = centers[j]
+        cur = prev[:]  # row j left empty
+        pick = list(range(n + 1))
+        for i in range(1, n + 1):
+            best, arg = cur[i], i
+            for start in range(i - 1, lo[i] - 1, -1):
+                base = prev[start]
+                if base == inf:
+                    continue
+                k = i - start
+                cost = base + k * c * c - 2 * c * (s1[i] - s1[start]) + (s2[i] - s2[start])
+                if cost < best - 1e-9:
+                    best, arg = cost, start
+            cur[i], pick[i] = best, arg
+        choice.append(pick)
+        prev = cur
+    if prev[n] == inf:
+        raise AssertionError("row assignment infeasible after the greedy check")
+    runs: list[list[Box]] = [[] for _ in range(nrows)]
+    i = n
+    for j in range(nrows - 1, -1, -1):
+        start = choice[j][i]
+        runs[j] = ordered[start:i]
+        i = start
+    return runs
+
+
+def _solve_row(row: list[Box], x0: float, x1: float, gap: float) -> list[float]:
+    """Left edges minimising Σ (x − hinted left)² with order, gaps and bounds kept."""
+    offsets, acc = [], 0.0
+    for b in row:
+        offsets.append(acc)
+        acc += b.w + gap
+    targets = [b.hx - b.w / 2 - off for b, off in zip(row, offsets)]
+    z = _isotonic(targets)
+    upper = x1 - (offsets[-1] + row[-1].w)
+    z = [min(max(v, x0), upper) for v in z]
+    return [v + off for v, off in zip(z, offsets)]
+
+
+def _isotonic(values: list[float]) -> list[float]:
+    """Non-decreasing least-squares fit (pool adjacent violators)."""
+    means: list[float] = []
+    counts: list[int] = []
+    for v in values:
+        means.append(v)
+        counts.append(1)
+        while len(means) > 1 and means[-2] > means[-1]:
+            m2, c2 = means.pop(), counts.pop()
+            m1, c1 = means.pop(), counts.pop()
+            means.append((m1 * c1 + m2 * c2) / (c1 + c2))
+            counts.append(c1 + c2)
+    out: list[float] = []
+    for m, c in zip(means, counts):
+        out.extend([m] * c)
+    return out
+
+
+def overlaps(placed: list[Placed], gap: float = 0.0) -> list[tuple[str, str]]:
+    """Pairs of boxes closer than ``gap`` px (sweep over x; for checks and reports)."""
+    items = sorted(placed, key=lambda p: (p.x, p.id))
+    active: list[Placed] = []
+    pairs: list[tuple[str, str]] = []
+    eps = 1e-6
+    for p in items:
+        active = [a for a in active if a.x + a.w + gap > p.x + eps]
+        for a in active:
+            if a.y < p.y + p.h + gap - eps and p.y < a.y + a.h + gap - eps:
+                pairs.append((a.id, p.id))
+        active.append(p)
+    return pairs

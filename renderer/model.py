@@ -1,0 +1,489 @@
+"""Typed, validated model of the landscape data and the layout rules.
+
+Parse → validate → convert happens here, once; every later stage trusts the model.
+Hints are 0–100 (x: prototype → mature, y: kernel → application); sizes are px.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, Warnings
+from .yamlio import LDict, LList, line_of, load_yaml
+
+STAGES = ("early", "mature")
+LANGS = ("en", "zh-CN")
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def slugify(name: str) -> str:
+    """A lowercase ASCII id for SVG ids: ``"NVIDIA Triton"`` → ``"nvidia-triton"``."""
+    norm = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", norm.lower()).strip("-")
+    if not slug:
+        slug = "u" + "-".join(f"{ord(c):x}" for c in name[:8])
+    if slug[0].isdigit():
+        slug = "p-" + slug
+    return slug
+
+
+class _Fields:
+    """Typed access to one YAML mapping with errors that name file, line and item."""
+
+    def __init__(self, data: Any, file: str, item: str, known: tuple[str, ...] | None = None) -> None:
+        if not isinstance(data, dict):
+            raise InputError(f"{item}: expected a mapping, got {_kind(data)}", file, line_of(data))
+        self.data = data
+        self.file = file
+        self.item = item
+        if known is not None:
+            for key in data:
+                if key not in known:
+                    hint = difflib.get_close_matches(key, known, n=1)
+                    tip = f"; did you mean {hint[0]!r}?" if hint else f" (known: {', '.join(known)})"
+                    raise InputError(f"{item}: unknown key {key!r}{tip}", file, line_of(data, key))
+
+    def line(self, key: str | None = None) -> int | None:
+        """Line of a key (or of the mapping)."""
+        return line_of(self.data, key)
+
+    def fail(self, key: str | None, message: str) -> InputError:
+        """An error about ``key`` of this item."""
+        return InputError(f"{self.item}: {message}", self.file, self.line(key))
+
+    def has(self, key: str) -> bool:
+        """Whether the key is present and not null."""
+        return self.data.get(key) is not None
+
+    def raw(self, key: str, default: Any = None) -> Any:
+        """The value as parsed."""
+        value = self.data.get(key)
+        return default if value is None else value
+
+    def text(self, key: str, default: str | None = None, *, required: bool = False) -> str | None:
+        """A non-empty string (numbers are accepted and converted)."""
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                raise self.fail(None, f"missing required field {key!r}")
+            return default
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise self.fail(key, f"{key!r} must be text, got {_kind(value)}")
+        value = str(value).strip()
+        if not value:
+            raise self.fail(key, f"{key!r} must not be empty")
+        return value
+
+    def number(self, key: str, default: float | None = None, *, lo: float | None = None,
+               hi: float | None = None, required: bool = False) -> float:
+        """A finite number inside [lo, hi]."""
+        value = self.data.get(key)
+        if value is None:
+            if required or default is None:
+                raise self.fail(None, f"missing required field {key!r}")
+            return default
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(key, f"{key!r} must be a number, got {value!r}")
+        value = float(value)
+        if not math.isfinite(value):
+            raise self.fail(key, f"{key!r} must be a finite number, got {value!r}")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise self.fail(key, f"{key!r} = {_num(value)} is outside {_num(lo)}–{_num(hi)}")
+        return value
+
+    def color(self, key: str, default: str | None = None) -> str | None:
+        """A ``#rrggbb`` colour, lowercased."""
+        value = self.text(key, default)
+        if value is not None and not _COLOR.match(value):
+            raise self.fail(key, f"{key!r} must be a colour like '#1f77b4', got {value!r}")
+        return value.lower() if value else value
+
+    def label(self, key: str, lang: str, warnings: Warnings, default: str | None = None,
+              *, required: bool = False) -> str | None:
+        """A string or a ``{en: …, zh-CN: …}`` mapping resolved for ``lang``."""
+        value = self.data.get(key)
+        if isinstance(value, dict):
+            for code in value:
+                if code not in LANGS:
+                    raise InputError(f"{self.item}: {key!r} has unknown language {code!r} "
+                                     f"(known: {', '.join(LANGS)})", self.file, line_of(value, code))
+            pick = value.get(lang) or value.get("en")
+            if value.get(lang) is None:
+                warnings.add(f"{self.file}:{self.line(key)}: {self.item}: no {lang} text for "
+                             f"{key!r}, using en")
+            if not isinstance(pick, str) or not pick.strip():
+                raise self.fail(key, f"{key!r} needs a non-empty 'en' text")
+            return pick.strip()
+        return self.text(key, default, required=required)
+
+    def mapping(self, key: str) -> LDict:
+        """A nested mapping (empty when absent)."""
+        value = self.data.get(key)
+        if value is None:
+            empty = LDict()
+            empty.line = self.line(key) or 0
+            empty.key_lines = {}
+            return empty
+        if not isinstance(value, dict):
+            raise self.fail(key, f"{key!r} must be a mapping, got {_kind(value)}")
+        return value
+
+    def sequence(self, key: str, *, required: bool = False) -> list[Any]:
+        """A nested list (empty when absent)."""
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                raise self.fail(None, f"missing required field {key!r}")
+            return LList()
+        if not isinstance(value, list):
+            raise self.fail(key, f"{key!r} must be a list, got {_kind(value)}")
+        return value
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", LDict: "a mapping", list: "a list", LList: "a list",
+            str: "text", bool: "true/false", int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "…"
+    return f"{value:g}"
+
+
+# ---------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Project:
+    """One project card: hints are 0–100 (x = maturity, y = layer)."""
+
+    name: str
+    slug: str
+    group: str
+    stage: str
+    x: float
+    y: float
+    url: str | None
+    logo: str | None
+    tags: tuple[str, ...]
+    line: int
+
+    @property
+    def early(self) -> bool:
+        """Early-stage projects are drawn with a dashed outline."""
+        return self.stage == "early"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """All projects of one data file, in file order."""
+
+    path: str
+    title: str
+    subtitle: str | None
+    projects: tuple[Project, ...]
+
+
+_PROJECT_KEYS = ("name", "group", "stage", "x", "y", "url", "logo", "tags", "description")
+
+
+def parse_dataset(raw: Any, path: str, lang: str, warnings: Warnings) -> Dataset:
+    """Validate a parsed data file (see data/ai-infra.yaml for the format)."""
+    top = _Fields(raw, path, "data file", ("meta", "projects"))
+    meta = _Fields(top.mapping("meta"), path, "meta", ("title", "subtitle", "version"))
+    title = meta.label("title", lang, warnings, "Landscape") or "Landscape"
+    subtitle = meta.label("subtitle", lang, warnings)
+    items = top.sequence("projects", required=True)
+    if not items:
+        raise top.fail("projects", "'projects' is empty; add at least one project")
+    projects: list[Project] = []
+    by_name: dict[str, int] = {}
+    by_slug: dict[str, tuple[str, int]] = {}
+    for index, item in enumerate(items):
+        line = line_of(items, index) or 0
+        label = f"project #{index + 1}"
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            label = f"project {item['name'].strip()!r}"
+        f = _Fields(item, path, label, _PROJECT_KEYS)
+        name = f.text("name", required=True) or ""
+        group = f.text("group", required=True) or ""
+        stage = f.text("stage", "mature") or "mature"
+        if stage not in STAGES:
+            raise f.fail("stage", f"stage must be one of {', '.join(STAGES)}, got {stage!r}")
+        x = f.number("x", required=True, lo=0, hi=100)
+        y = f.number("y", required=True, lo=0, hi=100)
+        tags = f.sequence("tags")
+        if not all(isinstance(t, str) for t in tags):
+            raise f.fail("tags", "'tags' must be a list of text")
+        key = name.casefold()
+        if key in by_name:
+            raise f.fail("name", f"duplicate name (first defined at line {by_name[key]})")
+        by_name[key] = f.line() or line
+        slug = slugify(name)
+        if slug in by_slug:
+            other, other_line = by_slug[slug]
+            raise f.fail("name", f"id {slug!r} clashes with {other!r} (line {other_line}); rename one")
+        by_slug[slug] = (name, f.line() or line)
+        projects.append(Project(
+            name=name, slug=slug, group=group, stage=stage, x=x, y=y,
+            url=f.text("url"), logo=f.text("logo"), tags=tuple(tags), line=f.line() or line,
+        ))
+    return Dataset(path=path, title=title, subtitle=subtitle, projects=tuple(projects))
+
+
+def load_dataset(path: Path | str, lang: str = "en", warnings: Warnings | None = None) -> Dataset:
+    """Read and validate a data file."""
+    return parse_dataset(load_yaml(path), str(path), lang, warnings or Warnings())
+
+
+# ---------------------------------------------------------------- layout rules
+
+
+@dataclass(frozen=True)
+class Group:
+    """A category: its label and colours (hex)."""
+
+    id: str
+    label: str
+    color: str
+    fill: str
+
+
+@dataclass(frozen=True)
+class Band:
+    """A horizontal band of the chart (y hints y0–y1) holding some groups."""
+
+    id: str
+    label: str
+    groups: tuple[str, ...]
+    y0: float
+    y1: float
+    line: int
+
+
+@dataclass(frozen=True)
+class Strip:
+    """A row of cards outside the chart (e.g. the frameworks strip above it)."""
+
+    id: str
+    label: str
+    groups: tuple[str, ...]
+    rows: int
+
+
+@dataclass(frozen=True)
+class CardStyle:
+    """Card geometry in px."""
+
+    height: float
+    font_size: float
+    min_font_size: float
+    padding: float
+    logo_size: float
+    radius: float
+    stroke_width: float
+    dash: str
+    min_width: float
+    max_label_width: float
+
+
+@dataclass(frozen=True)
+class Grow:
+    """How the chart grows when cards do not fit: step and ceiling in px."""
+
+    step: float
+    max_height: float
+
+
+@dataclass(frozen=True)
+class LayoutRules:
+    """Everything the layout file says; px unless noted."""
+
+    path: str
+    lang: str
+    width: float
+    margin: float
+    background: str
+    ink: str
+    muted: str
+    title_size: float
+    chart_height: float
+    chart_padding: float
+    gap: float
+    split_x: float
+    split_y: float
+    axis: dict[str, str]
+    quadrants: dict[str, str]
+    groups: dict[str, Group]
+    bands: tuple[Band, ...]
+    strips: tuple[Strip, ...]
+    card: CardStyle
+    legend_early: str
+    legend_mature: str
+    legend_notes: str
+    footnote: str | None
+    grow: Grow
+
+
+_LAYOUT_KEYS = ("lang", "canvas", "title", "chart", "axis_labels", "quadrant_labels", "groups",
+                "bands", "strips", "card", "legend", "footnote", "grow")
+_SIDES = ("top", "bottom", "left", "right")
+_QUADS = ("top_left", "top_right", "bottom_left", "bottom_right")
+
+
+def _tint(color: str, amount: float) -> str:
+    """Mix ``color`` with white; amount 0 = colour, 1 = white."""
+    rgb = [int(color[i:i + 2], 16) for i in (1, 3, 5)]
+    mixed = [round(c + (255 - c) * amount) for c in rgb]
+    return "#" + "".join(f"{c:02x}" for c in mixed)
+
+
+def parse_rules(raw: Any, path: str, lang: str | None, warnings: Warnings) -> LayoutRules:
+    """Validate a parsed layout file (see layouts/ai-infra.yaml for the format)."""
+    top = _Fields(raw, path, "layout", _LAYOUT_KEYS)
+    lang = lang or top.text("lang", "en") or "en"
+    if lang not in LANGS:
+        raise top.fail("lang", f"language must be one of {', '.join(LANGS)}, got {lang!r}")
+    canvas = _Fields(top.mapping("canvas"), path, "canvas", ("width", "margin", "background", "ink", "muted"))
+    title = _Fields(top.mapping("title"), path, "title", ("size",))
+    chart = _Fields(top.mapping("chart"), path, "chart", ("height", "padding", "gap", "split_x", "split_y"))
+    axis = _Fields(top.mapping("axis_labels"), path, "axis_labels", _SIDES)
+    quads = _Fields(top.mapping("quadrant_labels"), path, "quadrant_labels", _QUADS)
+    card = _Fields(top.mapping("card"), path, "card", (
+        "height", "font_size", "min_font_size", "padding", "logo_size", "radius", "stroke_width",
+        "dash", "min_width", "max_label_width"))
+    legend = _Fields(top.mapping("legend"), path, "legend", ("early", "mature", "notes"))
+    grow = _Fields(top.mapping("grow"), path, "grow", ("step", "max_height"))
+
+    groups: dict[str, Group] = {}
+    graw = top.mapping("groups")
+    for gid, gval in graw.items():
+        g = _Fields(gval, path, f"group {gid!r}", ("label", "color", "fill"))
+        color = g.color("color") or "#5b6b7f"
+        groups[gid] = Group(id=gid, label=g.label("label", lang, warnings, gid) or gid, color=color,
+                            fill=g.color("fill") or _tint(color, 0.9))
+    if not groups:
+        raise top.fail("groups", "'groups' must define at least one group")
+
+    def group_list(f: _Fields, owner: str) -> tuple[str, ...]:
+        ids = f.sequence("groups", required=True)
+        for i, gid in enumerate(ids):
+            if gid not in groups:
+                hint = difflib.get_close_matches(str(gid), list(groups), n=1)
+                tip = f"; did you mean {hint[0]!r}?" if hint else ""
+                raise InputError(f"{owner}: unknown group {gid!r}{tip}", path, line_of(ids, i))
+        return tuple(ids)
+
+    bands: list[Band] = []
+    owner: dict[str, str] = {}
+    bseq = top.sequence("bands")
+    for i, braw in enumerate(bseq):
+        b = _Fields(braw, path, f"band #{i + 1}", ("label", "groups", "y"))
+        label = b.label("label", lang, warnings, required=True) or ""
+        yr = b.raw("y")
+        if (not isinstance(yr, list) or len(yr) != 2
+                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in yr)
+                or not 0 <= yr[0] < yr[1] <= 100):
+            raise b.fail("y", f"band {label!r}: 'y' must be [low, high] with 0 ≤ low < high ≤ 100, got {yr!r}")
+        ids = group_list(b, f"band {label!r}")
+        for gid in ids:
+            if gid in owner:
+                raise b.fail("groups", f"band {label!r}: group {gid!r} is already in band {owner[gid]!r}")
+            owner[gid] = label
+        bands.append(Band(id=slugify(label), label=label, groups=ids, y0=float(yr[0]), y1=float(yr[1]),
+                          line=b.line() or 0))
+    ordered = sorted(bands, key=lambda band: band.y0)
+    for lower, upper in zip(ordered, ordered[1:]):
+        if upper.y0 < lower.y1:
+            raise InputError(f"band {upper.label!r} overlaps band {lower.label!r} "
+                             f"({_num(upper.y0)} < {_num(lower.y1)})", path, upper.line)
+
+    strips: list[Strip] = []
+    for i, sraw in enumerate(top.sequence("strips")):
+        s = _Fields(sraw, path, f"strip #{i + 1}", ("label", "groups", "rows"))
+        label = s.label("label", lang, warnings, required=True) or ""
+        ids = group_list(s, f"strip {label!r}")
+        for gid in ids:
+            if gid in owner:
+                raise s.fail("groups", f"strip {label!r}: group {gid!r} is already in {owner[gid]!r}")
+            owner[gid] = label
+        strips.append(Strip(id=slugify(label), label=label, groups=ids,
+                            rows=int(s.number("rows", 1, lo=1, hi=20))))
+
+    if bands:
+        for gid in groups:
+            if gid not in owner:
+                raise top.fail("groups", f"group {gid!r} is in no band or strip; add it to one")
+
+    axis_text = {side: axis.label(side, lang, warnings, "") or "" for side in _SIDES}
+    quad_text = {q: quads.label(q, lang, warnings, "") or "" for q in _QUADS}
+    style = CardStyle(
+        height=card.number("height", 34, lo=16, hi=200),
+        font_size=card.number("font_size", 13, lo=6, hi=72),
+        min_font_size=card.number("min_font_size", 9, lo=4, hi=72),
+        padding=card.number("padding", 8, lo=0, hi=50),
+        logo_size=card.number("logo_size", 20, lo=0, hi=190),
+        radius=card.number("radius", 6, lo=0, hi=50),
+        stroke_width=card.number("stroke_width", 1.3, lo=0.1, hi=10),
+        dash=card.text("dash", "5 3") or "5 3",
+        min_width=card.number("min_width", 80, lo=10, hi=2000),
+        max_label_width=card.number("max_label_width", 170, lo=20, hi=2000),
+    )
+    if style.logo_size > style.height - 4:
+        raise card.fail("logo_size", f"logo_size {_num(style.logo_size)} must be at most height - 4")
+    if not re.fullmatch(r"\d+(\.\d+)?([ ,]\d+(\.\d+)?)*", style.dash):
+        raise card.fail("dash", f"'dash' must be numbers like '5 3', got {style.dash!r}")
+    return LayoutRules(
+        path=path, lang=lang,
+        width=canvas.number("width", 1600, lo=400, hi=20000),
+        margin=canvas.number("margin", 32, lo=0, hi=500),
+        background=canvas.color("background", "#ffffff") or "#ffffff",
+        ink=canvas.color("ink", "#1f2933") or "#1f2933",
+        muted=canvas.color("muted", "#6b7785") or "#6b7785",
+        title_size=title.number("size", 30, lo=8, hi=200),
+        chart_height=chart.number("height", 900, lo=100, hi=20000),
+        chart_padding=chart.number("padding", 12, lo=0, hi=200),
+        gap=chart.number("gap", 8, lo=0, hi=200),
+        split_x=chart.number("split_x", 50, lo=1, hi=99),
+        split_y=chart.number("split_y", 50, lo=1, hi=99),
+        axis=axis_text, quadrants=quad_text, groups=groups, bands=tuple(bands), strips=tuple(strips),
+        card=style,
+        legend_early=legend.label("early", lang, warnings, "dashed = early stage / exploring") or "",
+        legend_mature=legend.label("mature", lang, warnings, "solid = mature / standardised") or "",
+        legend_notes=legend.label("notes", lang, warnings, "right-side labels = category") or "",
+        footnote=top.label("footnote", lang, warnings),
+        grow=Grow(step=grow.number("step", 40, lo=1, hi=5000),
+                  max_height=grow.number("max_height", 6000, lo=100, hi=40000)),
+    )
+
+
+def load_rules(path: Path | str, lang: str | None = None, warnings: Warnings | None = None) -> LayoutRules:
+    """Read and validate a layout file."""
+    return parse_rules(load_yaml(path), str(path), lang, warnings or Warnings())
+
+
+def check_groups(data: Dataset, rules: LayoutRules) -> None:
+    """Every project's group must exist, and its y hint must lie in its band."""
+    bands = {gid: band for band in rules.bands for gid in band.groups}
+    for p in data.projects:
+        if p.group not in rules.groups:
+            hint = difflib.get_close_matches(p.group, list(rules.groups), n=1)
+            tip = f"; did you mean {hint[0]!r}?" if hint else f" (known: {', '.join(rules.groups)})"
+            raise InputError(f"project {p.name!r}: unknown group {p.group!r}{tip}", data.path, p.line)
+        band = bands.get(p.group)
+        if band is not None and not band.y0 <= p.y <= band.y1:
+            raise InputError(f"project {p.name!r}: y = {_num(p.y)} is outside its band {band.label!r} "
+                             f"({_num(band.y0)}–{_num(band.y1)})", data.path, p.line)
+        if band is not None and p.y >= rules.split_y >= band.y1:
+            raise InputError(f"project {p.name!r}: y = {_num(p.y)} puts it in the upper quadrants but its "
+                             f"band {band.label!r} lies below the split at {_num(rules.split_y)}; "
+                             f"use y < {_num(rules.split_y)}", data.path, p.line)

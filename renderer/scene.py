@@ -1,0 +1,131 @@
+"""Scene: the frozen drawing IR that every backend renders. Units are px, y down.
+
+Elements say *what* is drawn; backends (svg, png, …) say *how*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Style:
+    """Paint: colours as ``#rrggbb`` (None = none), stroke width px, dash pattern px."""
+
+    fill: str | None = None
+    stroke: str | None = None
+    stroke_width: float = 0.0
+    dash: str | None = None
+    opacity: float = 1.0
+
+
+@dataclass(frozen=True)
+class Rect:
+    """A rectangle with corner radius ``rx`` (px)."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    style: Style
+    rx: float = 0.0
+
+
+@dataclass(frozen=True)
+class Circle:
+    """A circle: centre and radius (px)."""
+
+    cx: float
+    cy: float
+    r: float
+    style: Style
+
+
+@dataclass(frozen=True)
+class Line:
+    """A straight line (px)."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    style: Style
+
+
+@dataclass(frozen=True)
+class Path:
+    """Arbitrary path data; ``transform`` maps its own units to px (e.g. a logo's viewBox)."""
+
+    d: str
+    style: Style
+    transform: str | None = None
+
+
+@dataclass(frozen=True)
+class Text:
+    """Text already turned into outlines: path data ``d`` in px plus its ink box.
+
+    ``text`` keeps the string (for tests, accessibility); ``box`` is (x, y, w, h) px
+    from the font's advance widths, ascent and descent.
+    """
+
+    text: str
+    d: str
+    fill: str
+    box: tuple[float, float, float, float]
+    role: str = "label"
+
+
+@dataclass(frozen=True)
+class Image:
+    """A raster or SVG image embedded as data, drawn into (x, y, w, h) px."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    mime: str
+    data: bytes
+
+
+Node = Union["Group", Rect, Circle, Line, Path, Text, Image]
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group with optional id, classes, tooltip title, link and data attributes."""
+
+    children: tuple[Node, ...]
+    id: str | None = None
+    classes: tuple[str, ...] = ()
+    title: str | None = None
+    href: str | None = None
+    data: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Scene:
+    """A whole picture: canvas size (px), document title and description, content."""
+
+    width: float
+    height: float
+    title: str
+    desc: str
+    background: str | None
+    children: tuple[Node, ...] = field(default_factory=tuple)
+
+
+def walk(nodes: tuple[Node, ...]) -> list[Node]:
+    """Every node, depth first, groups included."""
+    out: list[Node] = []
+    for node in nodes:
+        out.append(node)
+        if isinstance(node, Group):
+            out.extend(walk(node.children))
+    return out
+
+
+def texts(scene: Scene) -> list[Text]:
+    """Every text node of the scene."""
+    return [n for n in walk(scene.children) if isinstance(n, Text)]
