@@ -86,7 +86,7 @@ def cmd_render(args: argparse.Namespace, warnings: Warnings) -> int:
     engine = TextEngine()
     result = build_landscape(data, rules, engine, logo_dir, warnings)
     engine.save()
-    stem = data_path.stem + "-landscape" + ("" if args.lang in (None, rules.lang) else f".{args.lang}")
+    stem = data_path.stem + "-landscape" + ("" if rules.lang == rules.declared_lang else f".{rules.lang}")
     out_dir = Path(args.output)
     payloads = [(out_dir / f"{stem}.{fmt}", writer(result.scene, args.scale)) for fmt, writer in writers]
     if args.report:

@@ -60,6 +60,8 @@ class Result:
     scene: Scene
     boxes: tuple[BoxReport, ...]
     metrics: dict[str, float | int]
+    chart: tuple[float, float, float, float]  # inner chart area x0, y0, x1, y1 (px)
+    split: tuple[float, float]  # split lines x, y (px)
 
 
 @dataclass
@@ -74,7 +76,6 @@ class _Frame:
     bottom_row_y: float
     legend_y: float
     footnote_y: float
-    left_col: float
     right_col: tuple[float, float]
     band_col: tuple[float, float]
 
@@ -179,14 +180,13 @@ class _Builder:
         if r.footnote:
             y += 8 + self._height(SMALL)
         y += m
-        left_w = self.text.measure(r.axis["left"], AXIS_SIZE, owner="axis label")
         band_x1 = r.width - m
         band_x0 = band_x1 - self._band_col_w()
         right_w = self.text.measure(r.axis["right"], AXIS_SIZE, owner="axis label")
         right_x0 = chart[2] + 12
         return _Frame(height=y, chart=chart, strips=strips, strip_label_y=label_ys, top_row_y=top_row,
                       bottom_row_y=bottom_row, legend_y=legend_y, footnote_y=footnote_y,
-                      left_col=m + (left_w and 0), right_col=(right_x0, right_x0 + right_w),
+                      right_col=(right_x0, right_x0 + right_w),
                       band_col=(band_x0, band_x1))
 
     def _axis_row_h(self) -> float:
@@ -319,7 +319,8 @@ class _Builder:
             self.warnings.add(f"chart grew from {r.chart_height:.0f} to {chart_h:.0f} px to fit every card")
         scene, reports, overflow = self.draw(fr, specs, placed, meta, boxes)
         self._check_frame(scene)
-        return Result(scene=scene, boxes=tuple(reports), metrics=self._metrics(reports, placed, regions, overflow, scene))
+        return Result(scene=scene, boxes=tuple(reports), metrics=self._metrics(reports, placed, regions, overflow, scene),
+                      chart=self.inner(fr), split=self.split(fr))
 
     def _metrics(self, reports: list[BoxReport], placed: dict[str, Placed], regions: list[Region],
                  overflow: int, scene: Scene) -> dict[str, float | int]:

@@ -310,6 +310,7 @@ class LayoutRules:
 
     path: str
     lang: str
+    declared_lang: str
     width: float
     margin: float
     background: str
@@ -350,9 +351,10 @@ def _tint(color: str, amount: float) -> str:
 def parse_rules(raw: Any, path: str, lang: str | None, warnings: Warnings) -> LayoutRules:
     """Validate a parsed layout file (see layouts/ai-infra.yaml for the format)."""
     top = _Fields(raw, path, "layout", _LAYOUT_KEYS)
-    lang = lang or top.text("lang", "en") or "en"
-    if lang not in LANGS:
-        raise top.fail("lang", f"language must be one of {', '.join(LANGS)}, got {lang!r}")
+    declared = top.text("lang", "en") or "en"
+    if declared not in LANGS:
+        raise top.fail("lang", f"language must be one of {', '.join(LANGS)}, got {declared!r}")
+    lang = lang or declared
     canvas = _Fields(top.mapping("canvas"), path, "canvas", ("width", "margin", "background", "ink", "muted"))
     title = _Fields(top.mapping("title"), path, "title", ("size",))
     chart = _Fields(top.mapping("chart"), path, "chart", ("height", "padding", "gap", "split_x", "split_y"))
@@ -443,7 +445,7 @@ def parse_rules(raw: Any, path: str, lang: str | None, warnings: Warnings) -> La
     if not re.fullmatch(r"\d+(\.\d+)?([ ,]\d+(\.\d+)?)*", style.dash):
         raise card.fail("dash", f"'dash' must be numbers like '5 3', got {style.dash!r}")
     return LayoutRules(
-        path=path, lang=lang,
+        path=path, lang=lang, declared_lang=declared,
         width=canvas.number("width", 1600, lo=400, hi=20000),
         margin=canvas.number("margin", 32, lo=0, hi=500),
         background=canvas.color("background", "#ffffff") or "#ffffff",

@@ -134,11 +134,13 @@ class Face:
             pass  # the cache only saves time; the output is the same without it
 
 
-def _encode(ops: list[tuple[str, tuple[float, ...]]]) -> str:
-    return " ".join(op[0] + ",".join(f"{v:g}" for v in args) for op, args in ops)
-
-
 _OPNAMES = {"m": "moveTo", "l": "lineTo", "c": "curveTo", "q": "qCurveTo", "z": "closePath", "e": "endPath"}
+_OPCODES = {name: code for code, name in _OPNAMES.items()}
+
+
+def _encode(ops: list[tuple[str, tuple[float, ...]]]) -> str:
+    return " ".join(_OPCODES[op] + ",".join(f"{v:g}" for v in args) for op, args in ops)
+
 
 
 def _decode(text: str) -> list[tuple[str, tuple[float, ...]]]:
@@ -146,7 +148,7 @@ def _decode(text: str) -> list[tuple[str, tuple[float, ...]]]:
     for token in text.split(" "):
         if not token:
             continue
-        name = _OPNAMES[token[0].lower()]
+        name = _OPNAMES[token[0]]
         args = tuple(float(v) for v in token[1:].split(",")) if len(token) > 1 else ()
         ops.append((name, args))
     return ops

@@ -1,0 +1,127 @@
+"""Layout engine: exactness on hand-made cases and on random ones (hypothesis)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from renderer.layout import Box, NoFit, Placed, Region, overlaps, place
+
+GAP = 8.0
+
+
+def inside(p: Placed, r: Region) -> bool:
+    return r.x0 - 1e-6 <= p.x and p.x + p.w <= r.x1 + 1e-6 and r.y0 - 1e-6 <= p.y and p.y + p.h <= r.y1 + 1e-6
+
+
+def test_single_card_lands_on_its_hint() -> None:
+    region = Region("r", 0, 0, 400, 200)
+    out = place([Box("a", 100, 30, hx=150, hy=100, region="r")], [region], GAP)
+    assert out["a"].x == pytest.approx(100)
+    assert out["a"].y + 15 == pytest.approx(100)
+
+
+def test_dense_band_packs_rows_without_overlap() -> None:
+    region = Region("band", 0, 0, 500, 150)
+    boxes = [Box(f"c{i}", 110, 30, hx=250, hy=75, region="band") for i in range(12)]
+    out = place(boxes, [region], GAP)
+    assert overlaps(list(out.values()), GAP - 1e-6) == []
+    assert all(inside(p, region) for p in out.values())
+    rows = sorted({round(p.y, 3) for p in out.values()})
+    assert len(rows) == 3  # 4 cards of 110 px + gaps fit in 500 px; 12 cards need 3 rows
+
+
+def test_order_of_x_hints_is_kept_in_a_row() -> None:
+    region = Region("r", 0, 0, 600, 40)
+    hints = [300, 290, 310, 305, 295]
+    boxes = [Box(f"c{i}", 80, 30, hx=h, hy=20, region="r") for i, h in enumerate(hints)]
+    out = place(boxes, [region], GAP)
+    by_hint = [f"c{i}" for i, _ in sorted(enumerate(hints), key=lambda t: t[1])]
+    by_x = sorted(out, key=lambda k: out[k].x)
+    assert by_x == by_hint
+    assert overlaps(list(out.values()), GAP - 1e-6) == []
+
+
+def test_row_solution_is_the_least_squares_optimum() -> None:
+    # two cards hinted at the same point: optimum puts them symmetric around it
+    region = Region("r", 0, 0, 1000, 40)
+    out = place([Box("a", 100, 30, 500, 20, "r"), Box("b", 100, 30, 500, 20, "r")], [region], 10)
+    assert out["a"].x + 100 + 10 == pytest.approx(out["b"].x)
+    centre = (out["a"].x + 50 + out["b"].x + 50) / 2
+    assert centre == pytest.approx(500)
+
+
+def test_cards_pushed_against_region_edge_stay_inside() -> None:
+    region = Region("r", 100, 0, 400, 40)
+    boxes = [Box(f"c{i}", 90, 30, hx=395, hy=20, region="r") for i in range(3)]
+    out = place(boxes, [region], GAP)
+    assert all(inside(p, region) for p in out.values())
+    assert max(p.x + p.w for p in out.values()) == pytest.approx(400)
+
+
+def test_wide_label_wider_than_region_fails_with_name() -> None:
+    with pytest.raises(NoFit) as err:
+        place([Box("huge", 500, 30, 100, 20, "r")], [Region("r", 0, 0, 300, 100)], GAP)
+    assert "huge" in str(err.value)
+
+
+def test_too_many_cards_report_missing_height() -> None:
+    region = Region("r", 0, 0, 200, 70)
+    boxes = [Box(f"c{i}", 150, 30, 100, 35, "r") for i in range(5)]
+    with pytest.raises(NoFit) as err:
+        place(boxes, [region], GAP)
+    # 5 rows needed, 2 fit (30 + 8 + 30 = 68 ≤ 70): 3 rows of 38 px missing
+    assert err.value.missing == pytest.approx(3 * 38)
+
+
+def test_same_input_same_output() -> None:
+    region = Region("r", 0, 0, 700, 300)
+    boxes = [Box(f"c{i}", 60 + 7 * (i % 5), 30, 50 * (i % 13), 20 * (i % 11), "r") for i in range(40)]
+    assert place(boxes, [region], GAP) == place(list(reversed(boxes)), [region], GAP)
+
+
+def test_rows_follow_y_hints() -> None:
+    region = Region("r", 0, 0, 300, 300)
+    out = place([Box("top", 100, 30, 150, 10, "r"), Box("bottom", 100, 30, 150, 290, "r")], [region], GAP)
+    assert out["top"].y < out["bottom"].y
+    assert out["top"].y == pytest.approx(0)
+    assert out["bottom"].y + 30 == pytest.approx(300)
+
+
+cards = st.lists(
+    st.tuples(st.floats(0, 100), st.floats(0, 100), st.integers(40, 260), st.sampled_from(["early", "mature"])),
+    min_size=1, max_size=400)
+
+
+@settings(max_examples=60, deadline=None)
+@given(cards)
+def test_random_cards_never_overlap_and_stay_in_their_quadrant(spec: list[tuple[float, float, int, str]]) -> None:
+    chart = (0.0, 0.0, 1600.0, 1000.0)
+    sx, sy = 800.0, 500.0
+    quads = {
+        "tl": Region("tl", 0, 0, sx - 6, sy - 6), "tr": Region("tr", sx + 6, 0, 1600, sy - 6),
+        "bl": Region("bl", 0, sy + 6, sx - 6, 1000), "br": Region("br", sx + 6, sy + 6, 1600, 1000),
+    }
+    boxes = []
+    for i, (x, y, w, _stage) in enumerate(spec):
+        q = ("t" if y >= 50 else "b") + ("r" if x >= 50 else "l")
+        boxes.append(Box(f"c{i}", float(w), 30.0, x * 16, 1000 - y * 10, q))
+    regions = list(quads.values())
+    height = 1000.0
+    while True:
+        try:
+            out = place(boxes, regions, GAP)
+            break
+        except NoFit as exc:  # grow like the landscape builder does
+            assert exc.missing > 0
+            height += 200
+            scale = height / 1000
+            regions = [Region(r.id, r.x0, r.y0 * scale, r.x1, r.y1 * scale) for r in quads.values()]
+            boxes = [Box(b.id, b.w, b.h, b.hx, b.hy * scale, b.region) for b in boxes]
+    assert len(out) == len(boxes)
+    assert overlaps(list(out.values()), GAP - 1e-6) == []
+    by_id = {r.id: r for r in regions}
+    for b in boxes:
+        assert inside(out[b.id], by_id[b.region])
+    assert chart[0] <= min(p.x for p in out.values())
