@@ -7,6 +7,7 @@ what to draw. All lengths are px; hints are 0–100.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -309,12 +310,15 @@ class _Builder:
                 where = f"band {band.label!r} ({quad})" if band else f"quadrant {quad}"
                 if exc.missing <= 0:
                     raise LayoutError(f"{where}: {exc.reason}", r.path, band.line if band else None) from None
-                if chart_h + r.grow.step > r.grow.max_height:
+                if chart_h >= r.grow.max_height:
                     raise LayoutError(
                         f"{where} does not fit: {exc.reason}; it needs {exc.missing:.0f} px more height "
                         f"but the chart may grow only to grow.max_height = {r.grow.max_height:.0f} px",
                         r.path, band.line if band else None) from None
-                chart_h += r.grow.step
+                region = next(rg for rg in regions if rg.id == exc.region)
+                share = max(region.height, 1.0) / max(self.inner(fr)[3] - self.inner(fr)[1], 1.0)
+                chart_h += max(1, math.ceil(exc.missing / share / r.grow.step)) * r.grow.step
+                chart_h = min(chart_h, r.grow.max_height)
         if chart_h > r.chart_height:
             self.warnings.add(f"chart grew from {r.chart_height:.0f} to {chart_h:.0f} px to fit every card")
         scene, reports, overflow = self.draw(fr, specs, placed, meta, boxes)

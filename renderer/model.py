@@ -6,7 +6,6 @@ Hints are 0–100 (x: prototype → mature, y: kernel → application); sizes ar
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import unicodedata
@@ -45,7 +44,7 @@ class _Fields:
         if known is not None:
             for key in data:
                 if key not in known:
-                    hint = difflib.get_close_matches(key, known, n=1)
+                    hint = _close(key, known, n=1)
                     tip = f"; did you mean {hint[0]!r}?" if hint else f" (known: {', '.join(known)})"
                     raise InputError(f"{item}: unknown key {key!r}{tip}", file, line_of(data, key))
 
@@ -144,6 +143,13 @@ class _Fields:
         if not isinstance(value, list):
             raise self.fail(key, f"{key!r} must be a list, got {_kind(value)}")
         return value
+
+
+def _close(word: str, options: Any, n: int = 1) -> list[str]:
+    """Closest spellings of ``word`` among ``options`` (for "did you mean")."""
+    import difflib
+
+    return difflib.get_close_matches(word, list(options), n=n)
 
 
 def _kind(value: Any) -> str:
@@ -380,7 +386,7 @@ def parse_rules(raw: Any, path: str, lang: str | None, warnings: Warnings) -> La
         ids = f.sequence("groups", required=True)
         for i, gid in enumerate(ids):
             if gid not in groups:
-                hint = difflib.get_close_matches(str(gid), list(groups), n=1)
+                hint = _close(str(gid), list(groups), n=1)
                 tip = f"; did you mean {hint[0]!r}?" if hint else ""
                 raise InputError(f"{owner}: unknown group {gid!r}{tip}", path, line_of(ids, i))
         return tuple(ids)
@@ -478,7 +484,7 @@ def check_groups(data: Dataset, rules: LayoutRules) -> None:
     bands = {gid: band for band in rules.bands for gid in band.groups}
     for p in data.projects:
         if p.group not in rules.groups:
-            hint = difflib.get_close_matches(p.group, list(rules.groups), n=1)
+            hint = _close(p.group, list(rules.groups), n=1)
             tip = f"; did you mean {hint[0]!r}?" if hint else f" (known: {', '.join(rules.groups)})"
             raise InputError(f"project {p.name!r}: unknown group {p.group!r}{tip}", data.path, p.line)
         band = bands.get(p.group)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,12 +42,29 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "landscape"
 
 
-@dataclass
 class _Glyph:
-    """One glyph in font units: advance and outline commands (y up)."""
+    """One glyph in font units: advance and outline commands (y up), decoded lazily."""
 
-    advance: float
-    ops: list[tuple[str, tuple[float, ...]]]
+    __slots__ = ("advance", "_ops", "_encoded")
+
+    def __init__(self, advance: float, ops: list[tuple[str, tuple[float, ...]]] | None = None,
+                 encoded: str | None = None) -> None:
+        self.advance = advance
+        self._ops = ops
+        self._encoded = encoded
+
+    @property
+    def ops(self) -> list[tuple[str, tuple[float, ...]]]:
+        """Outline commands as (pen method, flat coordinates)."""
+        if self._ops is None:
+            self._ops = _decode(self._encoded or "")
+        return self._ops
+
+    def encoded(self) -> str:
+        """Outline in the cache's compact text form."""
+        if self._encoded is None:
+            self._encoded = _encode(self._ops or [])
+        return self._encoded
 
 
 @dataclass
@@ -76,7 +92,7 @@ class Face:
             data = json.loads(face._cache_file.read_text(encoding="utf-8"))
             face.upem, face.ascent, face.descent = data["upem"], data["ascent"], data["descent"]
             for cp, entry in data["glyphs"].items():
-                face._glyphs[int(cp)] = None if entry is None else _Glyph(entry[0], _decode(entry[1]))
+                face._glyphs[int(cp)] = None if entry is None else _Glyph(entry[0], encoded=entry[1])
         except (OSError, ValueError, KeyError, TypeError):
             face._load_font()
         return face
@@ -120,9 +136,11 @@ class Face:
             return
         data = {
             "upem": self.upem, "ascent": self.ascent, "descent": self.descent,
-            "glyphs": {str(cp): None if g is None else [g.advance, _encode(g.ops)]
+            "glyphs": {str(cp): None if g is None else [g.advance, g.encoded()]
                        for cp, g in sorted(self._glyphs.items())},
         }
+        import tempfile
+
         try:
             self._cache_file.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self._cache_file.parent, suffix=".tmp")

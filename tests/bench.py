@@ -1,0 +1,96 @@
+"""Benchmark (``make bench``): prints times, never asserts.
+
+1. layout + SVG in-process for 60, 600 and 3,000 synthetic cards (fonts already open),
+   with the growth exponent between sizes;
+2. whole ``landscape render`` processes on the default data: SVG only, and SVG + PNG.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from renderer.backends.svg import render_svg  # noqa: E402
+from renderer.errors import Warnings  # noqa: E402
+from renderer.landscape import build_landscape  # noqa: E402
+from renderer.model import Dataset, Grow, Project, load_rules, slugify  # noqa: E402
+from renderer.text import TextEngine  # noqa: E402
+
+WORDS = ["kube", "flow", "serve", "infer", "gate", "mesh", "scale", "batch", "queue", "ray", "spark",
+         "train", "node", "edge", "lite", "core", "ops", "agent", "graph", "cache", "shard", "pilot"]
+
+
+def synthetic(n: int, seed: int = 7) -> Dataset:
+    """``n`` projects spread over the AI-Infra bands, with names of 1–3 words."""
+    rules = load_rules(ROOT / "layouts" / "ai-infra.yaml")
+    rng = random.Random(seed)
+    projects = []
+    for i in range(n):
+        y = rng.uniform(0, 99.99)
+        band = next(b for b in rules.bands if b.y0 <= y < b.y1)
+        gid = rng.choice(band.groups)
+        name = " ".join(rng.choice(WORDS).capitalize() for _ in range(rng.randint(1, 3))) + f" {i}"
+        projects.append(Project(name=name, slug=slugify(name), group=gid, stage=rng.choice(["early", "mature"]),
+                                x=rng.uniform(0, 100), y=y, url=None, logo=None, tags=(), line=i + 1))
+    return Dataset(path=f"<synthetic {n}>", title=f"Synthetic {n}", subtitle=None, projects=tuple(projects))
+
+
+def time_layout_svg(engine: TextEngine, n: int, repeat: int) -> tuple[float, int, float]:
+    rules = replace(load_rules(ROOT / "layouts" / "ai-infra.yaml", "en"), grow=Grow(step=40, max_height=80000))
+    data = synthetic(n)
+    times, size, height = [], 0, 0.0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = build_landscape(data, rules, engine, ROOT / "logos", Warnings())
+        svg = render_svg(result.scene)
+        times.append(time.perf_counter() - start)
+        size, height = len(svg), result.scene.height
+        assert result.metrics["overlaps"] == 0
+    return min(times), size, height
+
+
+def time_process(args: list[str], repeat: int = 5) -> float:
+    times = []
+    with tempfile.TemporaryDirectory() as out:
+        cmd = [sys.executable, "-m", "renderer", "render", "data/ai-infra.yaml", "-o", out, *args]
+        subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)  # warm the glyph cache
+        for _ in range(repeat):
+            start = time.perf_counter()
+            subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> int:
+    engine = TextEngine()
+    time_layout_svg(engine, 60, 1)  # warm caches
+    print("layout + SVG, synthetic cards (best of runs)")
+    print(f"{'cards':>7} {'seconds':>9} {'SVG KB':>8} {'canvas h':>9} {'growth exp':>11}")
+    previous: tuple[int, float] | None = None
+    for n, repeat in ((60, 5), (600, 3), (3000, 2)):
+        seconds, size, height = time_layout_svg(engine, n, repeat)
+        exp = ""
+        if previous:
+            exp = f"n^{math.log(seconds / previous[1]) / math.log(n / previous[0]):.2f}"
+        print(f"{n:>7} {seconds:>9.3f} {size / 1024:>8.0f} {height:>9.0f} {exp:>11}")
+        previous = (n, seconds)
+    engine.save()
+    print()
+    print("whole process, default data (median of 5, glyph cache warm)")
+    print(f"  landscape render --format svg      {time_process(['--format', 'svg']):.3f} s  (target < 0.15)")
+    print(f"  landscape render --format svg,png  {time_process(['--format', 'svg,png']):.3f} s  (target < 0.6)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
