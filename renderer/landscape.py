@@ -197,7 +197,7 @@ class _Builder:
         if not self.rules.bands:
             return 0.0
         widest = max(self.text.measure(b.label, SMALL + 0.5, True, owner="band label") for b in self.rules.bands)
-        return widest + 2 * LABEL_PAD + 4
+        return widest + 2 * LABEL_PAD + 6
 
     def _chart_x(self) -> tuple[float, float]:
         r = self.rules
@@ -433,22 +433,19 @@ class _Builder:
         ix0, iy0, ix1, iy1 = self.inner(fr)
         parts: list[Node] = []
         bx0, bx1 = fr.band_col
-        for i, band in enumerate(sorted(r.bands, key=lambda b: -b.y1)):
+        top_first = sorted(r.bands, key=lambda b: -b.y1)
+        for i, band in enumerate(top_first):
             top, bottom = self.band_px(fr, band)
-            if band is not sorted(r.bands, key=lambda b: -b.y1)[0]:
-                top_edge = top
-            else:
-                top_edge = y0
-            if band is sorted(r.bands, key=lambda b: b.y0)[0]:
-                bottom = y1
+            shade_top = y0 if i == 0 else top
+            shade_bottom = y1 if i == len(top_first) - 1 else bottom
             if i % 2 == 0:
-                parts.append(Rect(x0, top_edge, x1 - x0, bottom - top_edge, Style(fill="#f5f7fa")))
-            color = r.groups[band.groups[0]].color
-            cy = (self.band_px(fr, band)[0] + self.band_px(fr, band)[1]) / 2
+                parts.append(Rect(x0, shade_top, x1 - x0, shade_bottom - shade_top, Style(fill="#f5f7fa")))
+            group = r.groups[band.groups[0]]
+            parts.append(Rect(bx0, top + 2, 4, bottom - top - 4, Style(fill=group.color), rx=2))
+            cy = (top + bottom) / 2
             tag_h = self._height(SMALL + 0.5, True) + 10
-            parts.append(Rect(bx0, cy - tag_h / 2, bx1 - bx0, tag_h, Style(fill=r.groups[band.groups[0]].fill), rx=4))
-            parts.append(Rect(bx0, cy - tag_h / 2, 4, tag_h, Style(fill=color), rx=1))
-            parts.append(self.centred(band.label, bx0 + 4 + (bx1 - bx0 - 4) / 2, cy, SMALL + 0.5, r.ink, True,
+            parts.append(Rect(bx0 + 6, cy - tag_h / 2, bx1 - bx0 - 6, tag_h, Style(fill=group.fill), rx=4))
+            parts.append(self.centred(band.label, bx0 + 6 + (bx1 - bx0 - 6) / 2, cy, SMALL + 0.5, r.ink, True,
                                       "band-label", frame=True))
         parts.append(Rect(x0, y0, x1 - x0, y1 - y0, Style(stroke="#3d4852", stroke_width=1.4, dash="4 4")))
         sx, sy = self.split(fr)
