@@ -12,12 +12,13 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 _FONT_PACKAGES = {
     False: ("cvttf_NotoSansCJK_Regular", "NotoSansCJKtc-Regular.otf"),
     True: ("cvttf_NotoSansCJK_Bold", "NotoSansCJKtc-Bold.otf"),
@@ -92,8 +93,11 @@ class Face:
             data = json.loads(face._cache_file.read_text(encoding="utf-8"))
             face.upem, face.ascent, face.descent = data["upem"], data["ascent"], data["descent"]
             for cp, entry in data["glyphs"].items():
+                if entry is not None and not (isinstance(entry[0], (int, float)) and _VALID.fullmatch(entry[1])):
+                    raise ValueError(f"bad cache entry for U+{int(cp):04X}")
                 face._glyphs[int(cp)] = None if entry is None else _Glyph(entry[0], encoded=entry[1])
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            face._glyphs.clear()
             face._load_font()
         return face
 
@@ -152,6 +156,8 @@ class Face:
             pass  # the cache only saves time; the output is the same without it
 
 
+_NUM = r"-?\d+(?:\.\d+)?(?:e-?\d+)?"
+_VALID = re.compile(rf"(?:(?:[ml]{_NUM},{_NUM}|c{_NUM}(?:,{_NUM}){{5}}|q{_NUM}(?:,{_NUM})+|[ze])(?: |$))*")
 _OPNAMES = {"m": "moveTo", "l": "lineTo", "c": "curveTo", "q": "qCurveTo", "z": "closePath", "e": "endPath"}
 _OPCODES = {name: code for code, name in _OPNAMES.items()}
 

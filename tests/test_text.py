@@ -68,3 +68,15 @@ def test_wrap_keeps_latin_words_whole(engine: TextEngine) -> None:
     lines = engine.wrap("Gateway API Inference Extension", 13, 120)
     assert [line.text for line in lines] == ["Gateway API", "Inference Extension"]
     assert all(line.width <= 120 for line in lines)
+
+
+def test_corrupt_cache_is_ignored_and_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANDSCAPE_CACHE", str(tmp_path))
+    fresh = TextEngine()
+    expected = fresh.outline("Az", 0, 20, 16)
+    fresh.save()
+    for cache in tmp_path.glob("*.json"):
+        text = cache.read_text(encoding="utf-8")
+        cache.write_text(text.replace(" z", " c"), encoding="utf-8")  # an old, broken encoding
+    again = TextEngine()
+    assert again.outline("Az", 0, 20, 16) == expected
