@@ -3,7 +3,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install landscape test bench clean
+.PHONY: install landscape mandala test bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -15,6 +15,9 @@ install: $(STAMP)
 
 landscape: install
 	$(VENV)/bin/landscape render data/ai-infra.yaml --layout layouts/ai-infra.yaml -o output --format svg,png
+
+mandala: install
+	$(VENV)/bin/landscape mandala data/ai-infra-mandala.yaml --lang zh-CN -o output --format svg,png
 
 test: install
 	$(PY) -m pytest

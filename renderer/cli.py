@@ -9,6 +9,7 @@ import sys
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .errors import InputError, Warnings
@@ -52,6 +53,61 @@ def write_atomic(path: Path, payload: bytes) -> None:
         raise InputError(f"cannot write file: {exc.strerror}", str(path)) from None
 
 
+def _writers(formats: str) -> list[tuple[str, Any]]:
+    """The writers for a ``svg,png`` list; an unknown format is an input error."""
+    from .backends import writer_for
+
+    out = []
+    for fmt in (f.strip().lower() for f in formats.split(",") if f.strip()):
+        try:
+            out.append((fmt, writer_for(fmt)))
+        except ValueError as exc:
+            raise InputError(str(exc), "--format") from None
+    if not out:
+        raise InputError("no output format given", "--format")
+    return out
+
+
+def _write_outputs(scene: Any, base: Path, formats: str, scale: float,
+                   extra: list[tuple[Path, bytes]] | None = None) -> list[str]:
+    """Render every format in memory first, then write all files atomically."""
+    payloads = [(base.with_name(f"{base.name}.{fmt}"), writer(scene, scale)) for fmt, writer in _writers(formats)]
+    payloads += extra or []
+    for path, payload in payloads:
+        write_atomic(path, payload)
+    return [str(path) for path, _ in payloads]
+
+
+def cmd_mandala(args: argparse.Namespace, warnings: Warnings) -> int:
+    """Render a Mandala chart from YAML or from a Markdown 9×9 table."""
+    from .mandala import build_mandala, load_mandala
+    from .text import TextEngine
+
+    source = Path(args.input)
+    _writers(args.format)
+    chart = load_mandala(source, args.lang or "en", warnings, args.table)
+    engine = TextEngine()
+    result = build_mandala(chart, engine, warnings, args.size, args.title)
+    engine.save()
+    stem = source.stem if source.stem.endswith("mandala") else f"{source.stem}-mandala"
+    if args.size != "square":
+        stem += f".{args.size}"
+    written = _write_outputs(result.scene, Path(args.output) / stem, args.format, args.scale)
+    print(f"{', '.join(written)}: goal {chart.goal!r}, 8 pillars")
+    return 0
+
+
+def cmd_import_mandala(args: argparse.Namespace, warnings: Warnings) -> int:
+    """Print the YAML form of a Markdown 9×9 table."""
+    import yaml
+
+    from .mandala import load_mandala, to_yaml_data
+
+    chart = load_mandala(Path(args.input), "en", warnings, args.table)
+    sys.stdout.write(yaml.safe_dump(to_yaml_data(chart), allow_unicode=True, sort_keys=False, width=100))
+    return 0
+
+
 def _load(args: argparse.Namespace, warnings: Warnings) -> tuple[Path, Dataset, LayoutRules]:
     data_path = Path(args.data)
     layout_path = Path(args.layout) if args.layout else _default_layout(data_path)
@@ -70,32 +126,23 @@ def cmd_validate(args: argparse.Namespace, warnings: Warnings) -> int:
 
 def cmd_render(args: argparse.Namespace, warnings: Warnings) -> int:
     """Render the landscape to the requested formats (and the report)."""
-    from .backends import writer_for
     from .landscape import build_landscape
     from .text import TextEngine
 
     data_path, data, rules = _load(args, warnings)
-    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
-    writers = []
-    for fmt in formats:
-        try:
-            writers.append((fmt, writer_for(fmt)))
-        except ValueError as exc:
-            raise InputError(str(exc), "--format") from None
+    _writers(args.format)
     logo_dir = Path(args.logos) if args.logos else _default_logos(data_path)
     engine = TextEngine()
     result = build_landscape(data, rules, engine, logo_dir, warnings)
     engine.save()
     stem = data_path.stem + "-landscape" + ("" if rules.lang == rules.declared_lang else f".{rules.lang}")
-    out_dir = Path(args.output)
-    payloads = [(out_dir / f"{stem}.{fmt}", writer(result.scene, args.scale)) for fmt, writer in writers]
+    extra = []
     if args.report:
         report = {"metrics": result.metrics, "boxes": [asdict(b) for b in result.boxes]}
-        payloads.append((Path(args.report), (json.dumps(report, ensure_ascii=False, indent=1) + "\n").encode()))
-    for path, payload in payloads:
-        write_atomic(path, payload)
+        extra.append((Path(args.report), (json.dumps(report, ensure_ascii=False, indent=1) + "\n").encode()))
+    written = _write_outputs(result.scene, Path(args.output) / stem, args.format, args.scale, extra)
     m = result.metrics
-    print(f"{', '.join(str(p) for p, _ in payloads)}: {m['cards']} cards, {m['overlaps']} overlaps, "
+    print(f"{', '.join(written)}: {m['cards']} cards, {m['overlaps']} overlaps, "
           f"mean displacement {m['mean_displacement']} px")
     return 0
 
@@ -120,6 +167,20 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--report", help="write a JSON report of every box and the layout metrics")
     render.add_argument("--logos", help="logo folder (default: logos/ beside data/)")
     render.set_defaults(func=cmd_render)
+    mandala = sub.add_parser("mandala", help="render a 9×9 Mandala goal chart (YAML or Markdown table)")
+    mandala.add_argument("input", help="Mandala YAML, or a Markdown file holding a 9×9 table")
+    mandala.add_argument("--table", type=int, default=1, help="which 9×9 table of the Markdown file (default 1)")
+    mandala.add_argument("-o", "--output", default="output", help="output folder (default: output)")
+    mandala.add_argument("--format", default="svg,png", help="comma-separated formats: svg,png")
+    mandala.add_argument("--scale", type=float, default=2.0, help="PNG pixels per SVG px (default 2)")
+    mandala.add_argument("--size", default="square", choices=("square", "a4-landscape", "slide-16x9"))
+    mandala.add_argument("--title", help="title above the chart (default: the file's title)")
+    mandala.add_argument("--lang", choices=LANGS, help="language of {en, zh-CN} labels (default en)")
+    mandala.set_defaults(func=cmd_mandala)
+    imp = sub.add_parser("import-mandala", help="convert a Markdown 9×9 table to Mandala YAML (stdout)")
+    imp.add_argument("input", help="Markdown file")
+    imp.add_argument("--table", type=int, default=1, help="which 9×9 table (default 1)")
+    imp.set_defaults(func=cmd_import_mandala)
     validate = sub.add_parser("validate", help="check data and layout files")
     common(validate)
     validate.set_defaults(func=cmd_validate)

@@ -295,24 +295,44 @@ class TextEngine:
         self._scaled[key] = result
         return result
 
-    def wrap(self, text: str, size: float, width: float, bold: bool = False, owner: str = "") -> list[Line]:
-        """Greedy line breaking at spaces and between CJK characters; never inside a Latin word."""
+    def wrap(self, text: str, size: float, width: float, bold: bool = False, owner: str = "",
+             break_words: bool = False) -> list[Line]:
+        """Greedy line breaking (px): at spaces and between Han characters; closing punctuation
+        never starts a line and opening punctuation never ends one. A Latin word wider than
+        ``width`` is broken between characters only with ``break_words`` (else it overflows)."""
         lines: list[Line] = []
         current = ""
         for token in _tokens(text):
-            trial = current + token if current else token.lstrip()
-            if current and self.measure(trial.rstrip(), size, bold, owner) > width and token.strip():
-                if token[0] in _NO_LINE_START:
-                    # keep closing punctuation with the previous token
-                    current = trial
+            if not current:
+                token = token.lstrip()
+                if not token:
                     continue
+            trial = current + token
+            if not current or self.measure(trial.rstrip(), size, bold, owner) <= width:
+                current = trial
+            else:
                 lines.append(Line(current.rstrip(), self.measure(current.rstrip(), size, bold, owner)))
                 current = token.lstrip()
-            else:
-                current = trial
+            if break_words and self.measure(current.rstrip(), size, bold, owner) > width and len(current.strip()) > 1:
+                pieces = self._split_word(current.strip(), size, width, bold, owner)
+                lines.extend(Line(p, self.measure(p, size, bold, owner)) for p in pieces[:-1])
+                current = pieces[-1]
         if current.strip():
             lines.append(Line(current.rstrip(), self.measure(current.rstrip(), size, bold, owner)))
         return lines
+
+    def _split_word(self, word: str, size: float, width: float, bold: bool, owner: str) -> list[str]:
+        """Break one over-long word between characters so each piece fits ``width``."""
+        pieces: list[str] = []
+        piece = ""
+        for ch in word:
+            if piece and self.measure(piece + ch, size, bold, owner) > width and ch not in _NO_LINE_START:
+                pieces.append(piece)
+                piece = ch
+            else:
+                piece += ch
+        pieces.append(piece)
+        return pieces
 
     def take_missing(self) -> dict[str, set[str]]:
         """Missing glyphs seen so far, by owner; resets the record."""
@@ -320,7 +340,8 @@ class TextEngine:
         return missing
 
 
-_NO_LINE_START = set("，。、；：？！）」』】》〉,.;:?!)]}%")
+_NO_LINE_START = set("，。、；：？！）」』】》〉’”,.;:?!)]}%·…")
+_NO_LINE_END = set("（「『【《〈‘“([{")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -330,23 +351,36 @@ def _is_cjk(ch: str) -> bool:
 
 
 def _tokens(text: str) -> list[str]:
-    """Break opportunities: each CJK character alone, Latin words with their leading space."""
-    tokens: list[str] = []
+    """Break opportunities: each Han character alone, Latin words with their leading space;
+    closing punctuation sticks to the token before it, opening punctuation to the one after."""
+    raw: list[str] = []
     buf = ""
     for ch in text:
         if ch == " ":
             if buf:
-                tokens.append(buf)
+                raw.append(buf)
             buf = " "
-        elif _is_cjk(ch):
+        elif _is_cjk(ch) or ch in _NO_LINE_START or ch in _NO_LINE_END:
             if buf:
-                tokens.append(buf)
-            tokens.append(ch)
+                raw.append(buf)
+            raw.append(ch)
             buf = ""
         else:
             buf += ch
     if buf:
-        tokens.append(buf)
+        raw.append(buf)
+    tokens: list[str] = []
+    carry = ""
+    for tok in raw:
+        if tokens and tok[0] in _NO_LINE_START and not carry:
+            tokens[-1] += tok
+        elif tok.strip() and tok.strip()[-1] in _NO_LINE_END and len(tok.strip()) == 1:
+            carry += tok
+        else:
+            tokens.append(carry + tok)
+            carry = ""
+    if carry:
+        tokens.append(carry)
     return tokens
 
 

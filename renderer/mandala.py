@@ -1,0 +1,481 @@
+"""Mandala (Harada / Ohtani) 9×9 goal chart: model, YAML and Markdown input, scene builder.
+
+The goal sits in the centre cell; the 8 cells around it are the pillars; each pillar is
+repeated at the centre of the outer 3×3 block at the same position, surrounded by up to
+8 actions. Block order: top-left, top, top-right, left, right, bottom-left, bottom,
+bottom-right. Rows and columns in messages are 1-based. Sizes are px.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, Warnings
+from .model import _Fields, _tint
+from .scene import Circle, Group, Node, Path as PathNode, Rect, Scene, Style, Text
+from .text import TextEngine
+from .yamlio import line_of, load_yaml
+
+STATUSES = ("todo", "doing", "done")
+BLOCKS = ((0, 0), (0, 1), (0, 2), (1, 0), (1, 2), (2, 0), (2, 1), (2, 2))  # outer block / slot order
+PALETTE = ("#1d6fa5", "#b4451f", "#0f7a5c", "#7a4bb0", "#9a6a00", "#b03060", "#3f6f8f", "#5b7a1e")
+SIZES = {"square": (1600.0, 1600.0), "a4-landscape": (1754.0, 1240.0), "slide-16x9": (1920.0, 1080.0)}
+INK = "#1f2933"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action cell: text (may be empty), optional status, bold emphasis."""
+
+    text: str
+    status: str | None = None
+    emphasis: bool = False
+
+
+@dataclass(frozen=True)
+class Pillar:
+    """A pillar: its title, colour (hex) and 8 action slots (blank = empty text)."""
+
+    title: str
+    color: str
+    actions: tuple[Action, ...]
+    emphasis: bool = True
+
+
+@dataclass(frozen=True)
+class Mandala:
+    """A whole chart. ``centre`` holds the texts of the centre block's 8 pillar cells."""
+
+    goal: str
+    pillars: tuple[Pillar, ...]
+    title: str | None = None
+    centre: tuple[tuple[str, bool], ...] = ()
+
+
+# ---------------------------------------------------------------- YAML
+
+
+def parse_mandala_yaml(raw: Any, path: str, lang: str, warnings: Warnings) -> Mandala:
+    """Validate a Mandala YAML file (see data/ai-infra-mandala.yaml)."""
+    top = _Fields(raw, path, "mandala", ("title", "goal", "pillars", "lang"))
+    goal = top.label("goal", lang, warnings, required=True) or ""
+    pillars_raw = top.sequence("pillars", required=True)
+    if len(pillars_raw) != 8:
+        raise top.fail("pillars", f"a Mandala chart needs exactly 8 pillars, got {len(pillars_raw)}")
+    pillars = []
+    for i, praw in enumerate(pillars_raw):
+        name = praw.get("title") if isinstance(praw, dict) else None
+        f = _Fields(praw, path, f"pillar {name!r}" if isinstance(name, str) else f"pillar #{i + 1}",
+                    ("title", "color", "actions"))
+        title = f.label("title", lang, warnings, required=True) or ""
+        color = f.color("color") or PALETTE[i]
+        actions_raw = f.sequence("actions")
+        if len(actions_raw) > 8:
+            raise InputError(f"pillar {title!r}: {len(actions_raw)} actions, at most 8 fit around it",
+                             path, line_of(actions_raw, 8))
+        actions = []
+        for j, araw in enumerate(actions_raw):
+            if araw is None or isinstance(araw, (str, int, float)) and not isinstance(araw, bool):
+                actions.append(Action("" if araw is None else str(araw).strip()))
+                continue
+            a = _Fields(araw, path, f"pillar {title!r} action #{j + 1}", ("text", "status", "emphasis"))
+            status = a.text("status")
+            if status is not None and status not in STATUSES:
+                raise a.fail("status", f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+            emph = a.raw("emphasis", False)
+            if not isinstance(emph, bool):
+                raise a.fail("emphasis", "'emphasis' must be true or false")
+            actions.append(Action(a.label("text", lang, warnings, "") or "", status, emph))
+        actions += [Action("")] * (8 - len(actions))
+        pillars.append(Pillar(title, color, tuple(actions)))
+    return Mandala(goal=goal, pillars=tuple(pillars), title=top.label("title", lang, warnings),
+                   centre=tuple((p.title, True) for p in pillars))
+
+
+def load_mandala(path: Path, lang: str, warnings: Warnings, table: int = 1) -> Mandala:
+    """A chart from a YAML file or from the N-th 9×9 table of a Markdown file."""
+    if path.suffix.lower() in (".md", ".markdown"):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InputError("file not found", str(path)) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read file: {exc}", str(path)) from None
+        return parse_markdown(text, str(path), warnings, table)
+    return parse_mandala_yaml(load_yaml(path), str(path), lang, warnings)
+
+
+def to_yaml_data(chart: Mandala) -> dict[str, Any]:
+    """Plain data for ``yaml.safe_dump`` (the YAML input format)."""
+    pillars = []
+    for p in chart.pillars:
+        actions: list[Any] = []
+        for a in p.actions:
+            if a.status or a.emphasis:
+                item: dict[str, Any] = {"text": a.text}
+                if a.status:
+                    item["status"] = a.status
+                if a.emphasis:
+                    item["emphasis"] = True
+                actions.append(item)
+            else:
+                actions.append(a.text or None)
+        while actions and actions[-1] is None:
+            actions.pop()
+        pillars.append({"title": p.title, "color": p.color, "actions": actions})
+    data: dict[str, Any] = {}
+    if chart.title:
+        data["title"] = chart.title
+    data["goal"] = chart.goal
+    data["pillars"] = pillars
+    return data
+
+
+# ---------------------------------------------------------------- Markdown
+
+
+@dataclass(frozen=True)
+class _Table:
+    line: int
+    rows: list[list[str]]
+
+
+def _split_row(line: str) -> list[str]:
+    body = line.strip()
+    if body.startswith("|"):
+        body = body[1:]
+    if body.endswith("|") and not body.endswith("\\|"):
+        body = body[:-1]
+    return [c.replace("\\|", "|").strip() for c in re.split(r"(?<!\\)\|", body)]
+
+
+def find_tables(text: str) -> list[_Table]:
+    """Every pipe table in a Markdown text: its first line and rows (separator dropped)."""
+    tables: list[_Table] = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        if lines[i].lstrip().startswith("|") and i + 1 < len(lines) and re.fullmatch(
+                r"\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*", lines[i + 1]):
+            start = i
+            rows = [_split_row(lines[i])]
+            i += 2
+            while i < len(lines) and lines[i].lstrip().startswith("|"):
+                rows.append(_split_row(lines[i]))
+                i += 1
+            tables.append(_Table(start + 1, rows))
+        else:
+            i += 1
+    return tables
+
+
+def _bold(cell: str) -> tuple[str, bool]:
+    m = re.fullmatch(r"\*\*(.+?)\*\*|__(.+?)__", cell.strip())
+    if m:
+        return (m.group(1) or m.group(2)).strip(), True
+    return cell.strip(), False
+
+
+def parse_markdown(text: str, path: str, warnings: Warnings, table: int = 1) -> Mandala:
+    """The chart in the ``table``-th 9×9 table (1-based) of a Markdown text."""
+    tables = find_tables(text)
+    nine = [t for t in tables if len(t.rows) == 9 and all(len(r) == 9 for r in t.rows)]
+    if not nine:
+        sizes = ", ".join(f"{len(t.rows)}×{max(len(r) for r in t.rows)} at line {t.line}" for t in tables)
+        raise InputError(f"no 9×9 table found ({'tables: ' + sizes if sizes else 'no tables at all'})", path)
+    if not 1 <= table <= len(nine):
+        raise InputError(f"--table {table}: there are only {len(nine)} 9×9 table(s)", path)
+    chosen = nine[table - 1]
+    grid = [[_bold(c) for c in row] for row in chosen.rows]
+    return grid_to_mandala(grid, path, chosen.line, warnings)
+
+
+def grid_to_mandala(grid: list[list[tuple[str, bool]]], path: str, line: int, warnings: Warnings) -> Mandala:
+    """Interpret a 9×9 grid of (text, bold) cells; warns about inconsistencies."""
+    goal, _ = grid[4][4]
+    if not goal:
+        raise InputError("the centre cell (row 5, column 5) holding the goal is blank", path, line + 5)
+    pillars: list[Pillar] = []
+    centre: list[tuple[str, bool]] = []
+    blanks: list[str] = []
+    for k, (br, bc) in enumerate(BLOCKS):
+        inner_text, inner_bold = grid[3 + br][3 + bc]
+        outer_text, outer_bold = grid[3 * br + 1][3 * bc + 1]
+        title = outer_text or inner_text
+        centre.append((inner_text, inner_bold))
+        if inner_text and outer_text and inner_text != outer_text:
+            warnings.add(f"{path}: pillar at row {4 + br}, column {4 + bc} {inner_text!r} differs from the "
+                         f"centre of its block at row {3 * br + 2}, column {3 * bc + 2} {outer_text!r}")
+        if not title:
+            blanks.append(f"row {3 * br + 2} column {3 * bc + 2} (pillar)")
+        actions = []
+        for sr, sc in BLOCKS:
+            r, c = 3 * br + sr, 3 * bc + sc
+            cell, bold = grid[r][c]
+            if bold:
+                warnings.add(f"{path}: bold text {cell!r} at row {r + 1}, column {c + 1} sits in an action cell")
+            if not cell:
+                blanks.append(f"row {r + 1} column {c + 1}")
+            actions.append(Action(cell, None, bold))
+        pillars.append(Pillar(title, PALETTE[k], tuple(actions), emphasis=True))
+    if blanks:
+        warnings.add(f"{path}: {len(blanks)} blank cell(s): " + ", ".join(blanks))
+    return Mandala(goal=goal, pillars=tuple(pillars), centre=tuple(centre))
+
+
+def to_markdown(chart: Mandala) -> str:
+    """The chart as a 9×9 Markdown table (pillars and goal bold)."""
+    grid = chart_grid(chart)
+    rows = []
+    for r in range(9):
+        cells = []
+        for c in range(9):
+            cell = grid[r][c]
+            text = cell.text.replace("|", "\\|")
+            cells.append(f"**{text}**" if cell.bold and text else text)
+        rows.append("| " + " | ".join(cells) + " |")
+    rows.insert(1, "|" + " --- |" * 9)
+    return "\n".join(rows) + "\n"
+
+
+# ---------------------------------------------------------------- grid
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One of the 81 cells (0-based row and column)."""
+
+    row: int
+    col: int
+    kind: str  # goal | pillar | action
+    text: str
+    bold: bool
+    pillar: int | None
+    status: str | None = None
+
+
+def chart_grid(chart: Mandala) -> list[list[Cell]]:
+    """The 81 cells of a chart, row by row."""
+    grid: list[list[Cell | None]] = [[None] * 9 for _ in range(9)]
+    grid[4][4] = Cell(4, 4, "goal", chart.goal, True, None)
+    for k, ((br, bc), p) in enumerate(zip(BLOCKS, chart.pillars)):
+        text, bold = chart.centre[k] if chart.centre else (p.title, True)
+        grid[3 + br][3 + bc] = Cell(3 + br, 3 + bc, "pillar", text, bold, k)
+        grid[3 * br + 1][3 * bc + 1] = Cell(3 * br + 1, 3 * bc + 1, "pillar", p.title, p.emphasis, k)
+        for (sr, sc), a in zip(BLOCKS, p.actions):
+            r, c = 3 * br + sr, 3 * bc + sc
+            grid[r][c] = Cell(r, c, "action", a.text, a.emphasis, k, a.status)
+    return [[cell for cell in row if cell is not None] for row in grid]
+
+
+# ---------------------------------------------------------------- drawing
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two ``#rrggbb`` colours (1–21)."""
+
+    def lum(color: str) -> float:
+        out = []
+        for i in (1, 3, 5):
+            v = int(color[i:i + 2], 16) / 255
+            out.append(v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4)
+        return 0.2126 * out[0] + 0.7152 * out[1] + 0.0722 * out[2]
+
+    la, lb = sorted((lum(a), lum(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _text_on(fill: str) -> str:
+    return "#ffffff" if contrast(fill, "#ffffff") >= contrast(fill, INK) else INK
+
+
+@dataclass(frozen=True)
+class FittedText:
+    """Text fitted into a cell: font size (px), lines, bold, and whether it was cut."""
+
+    size: float
+    lines: tuple[str, ...]
+    widths: tuple[float, ...]
+    bold: bool
+    cut: bool
+
+
+def fit_text(engine: TextEngine, text: str, width: float, height: float, max_size: float, min_size: float,
+             bold: bool, owner: str) -> FittedText:
+    """Largest size ≤ max_size (px) whose wrapped lines fit (width, height) px, lines balanced.
+
+    Latin words are broken only at the minimum size; below it the text is cut with an
+    ellipsis (``cut``), never clipped or overflowing.
+    """
+    size = max_size
+    while True:
+        for break_words in (False, True) if size <= min_size else (False,):
+            lines = engine.wrap(text, size, width, bold, owner, break_words)
+            if all(line.width <= width + 1e-6 for line in lines) and len(lines) * size * 1.25 <= height:
+                lines = _balance(engine, text, size, width, bold, owner, break_words, len(lines))
+                return FittedText(size, tuple(l.text for l in lines), tuple(l.width for l in lines), bold, False)
+        if size <= min_size:
+            break
+        size = max(min_size, size - 0.5)
+    keep = max(1, int(height // (min_size * 1.25)))
+    lines = lines[:keep]
+    last = lines[-1].text
+    while last and engine.measure(last + "…", min_size, bold, owner) > width:
+        last = last[:-1]
+    texts = [l.text for l in lines[:-1]] + [last.rstrip() + "…"]
+    widths = [engine.measure(t, min_size, bold, owner) for t in texts]
+    return FittedText(min_size, tuple(texts), tuple(widths), bold, True)
+
+
+def _balance(engine: TextEngine, text: str, size: float, width: float, bold: bool, owner: str,
+             break_words: bool, count: int) -> list:
+    """The narrowest wrap width that keeps ``count`` lines: avoids a lone last character."""
+    lo, hi = width / 2, width
+    best = engine.wrap(text, size, width, bold, owner, break_words)
+    for _ in range(10):
+        mid = (lo + hi) / 2
+        trial = engine.wrap(text, size, mid, bold, owner, break_words)
+        if len(trial) <= count and all(line.width <= mid + 1e-6 for line in trial):
+            best, hi = trial, mid
+        else:
+            lo = mid
+    return best
+
+
+@dataclass(frozen=True)
+class MandalaResult:
+    """The scene and, per cell, the cell box and the ink box of its text (px)."""
+
+    scene: Scene
+    cells: tuple[tuple[Cell, tuple[float, float, float, float], tuple[float, float, float, float] | None], ...]
+
+
+def build_mandala(chart: Mandala, engine: TextEngine, warnings: Warnings, size: str = "square",
+                  title: str | None = None) -> MandalaResult:
+    """Lay out and describe the 9×9 chart on a canvas preset (px)."""
+    if size not in SIZES:
+        raise InputError(f"unknown size {size!r} (known: {', '.join(SIZES)})", "--size")
+    width, height = SIZES[size]
+    unit = min(width, height) / 1600
+    margin = 40 * unit
+    title = title if title is not None else chart.title
+    title_size = 34 * unit
+    top = margin
+    nodes: list[Node] = []
+    statuses = {a.status for p in chart.pillars for a in p.actions if a.status}
+    legend_h = 30 * unit if statuses else 0.0
+    title_h = (engine.ascent(title_size, True) + engine.descent(title_size, True) + 18 * unit) if title else 0.0
+    side = min(width - 2 * margin, height - 2 * margin - title_h - legend_h)
+    x0 = (width - side) / 2
+    y0 = top + title_h + (height - 2 * margin - title_h - legend_h - side) / 2
+    if title:
+        tw = engine.measure(title, title_size, True, "title")
+        base = y0 - 18 * unit - engine.descent(title_size, True)
+        nodes.append(Text(title, engine.outline(title, (width - tw) / 2, base, title_size, True, "title"), INK,
+                          ((width - tw) / 2, base - engine.ascent(title_size, True), tw,
+                           engine.ascent(title_size, True) + engine.descent(title_size, True)), "title"))
+    cell = side / 9
+    pad = max(5.0, cell * 0.08)
+    grid = chart_grid(chart)
+    cells_out = []
+    groups: list[Node] = []
+    for row in grid:
+        for c in row:
+            x, y = x0 + c.col * cell, y0 + c.row * cell
+            group, box = _cell(engine, c, chart, x, y, cell, pad, unit, warnings)
+            groups.append(group)
+            cells_out.append((c, (x, y, cell, cell), box))
+    nodes.append(Group(children=tuple(groups), id="cells"))
+    nodes.append(_grid_lines(x0, y0, cell, unit))
+    if statuses:
+        nodes.append(_status_legend(engine, x0, y0 + side + 12 * unit, unit))
+    scene = Scene(width=width, height=height, title=title or chart.goal,
+                  desc=f"Mandala goal chart: {chart.goal}; 8 pillars, "
+                       f"{sum(1 for p in chart.pillars for a in p.actions if a.text)} actions.",
+                  background="#ffffff", children=tuple(nodes))
+    missing = engine.take_missing()
+    if missing:
+        warnings.add("glyphs missing from the font, left blank: "
+                     + "; ".join(f"{o}: {' '.join(sorted(ch))}" for o, ch in sorted(missing.items())))
+    return MandalaResult(scene, tuple(cells_out))
+
+
+def _cell(engine: TextEngine, c: Cell, chart: Mandala, x: float, y: float, size: float, pad: float,
+          unit: float, warnings: Warnings) -> tuple[Group, tuple[float, float, float, float] | None]:
+    if c.kind == "goal":
+        fill = "#1f2933"
+    elif c.kind == "pillar":
+        fill = chart.pillars[c.pillar].color
+    else:
+        fill = _tint(chart.pillars[c.pillar].color, 0.86)
+    ink = _text_on(fill)
+    children: list[Node] = [Rect(x, y, size, size, Style(fill=fill))]
+    box = None
+    if c.text:
+        bold = c.bold or c.kind != "action"
+        max_size = size * (0.17 if c.kind == "goal" else 0.15 if c.kind == "pillar" else 0.13)
+        owner = f"row {c.row + 1}, column {c.col + 1}"
+        fit = fit_text(engine, c.text, size - 2 * pad, size - 2 * pad, max_size, 9.0 * max(unit, 0.7), bold, owner)
+        if fit.cut:
+            warnings.add(f"text of {owner} {c.text!r} does not fit even at {fit.size:g} px; shortened with …")
+        line_h = fit.size * 1.25
+        asc, desc = engine.ascent(fit.size, bold), engine.descent(fit.size, bold)
+        top = y + (size - line_h * len(fit.lines)) / 2
+        for i, (line, w) in enumerate(zip(fit.lines, fit.widths)):
+            base = top + i * line_h + (line_h - asc - desc) / 2 + asc
+            lx = x + (size - w) / 2
+            children.append(Text(line, engine.outline(line, lx, base, fit.size, bold, owner), ink,
+                                 (lx, base - asc, w, asc + desc), f"cell-text {c.kind}"))
+        widest = max(fit.widths)
+        box = (x + (size - widest) / 2, top + (line_h - asc - desc) / 2, widest,
+               line_h * (len(fit.lines) - 1) + asc + desc)
+    if c.status:
+        children.extend(_marker(c.status, x + size - pad * 0.55, y + pad * 0.55, pad * 0.42, ink))
+    data = (("row", str(c.row)), ("col", str(c.col))) + ((("status", c.status),) if c.status else ())
+    title = c.text + (f" ({c.status})" if c.status else "") if c.text else None
+    return Group(children=tuple(children), classes=("cell", c.kind), title=title, data=data), box
+
+
+def _marker(status: str, cx: float, cy: float, r: float, ink: str) -> list[Node]:
+    ring = Style(fill="none", stroke=ink, stroke_width=max(1.0, r * 0.3))
+    if status == "todo":
+        return [Circle(cx, cy, r, ring)]
+    if status == "doing":
+        half = f"M{cx:.2f} {cy - r:.2f}A{r:.2f} {r:.2f} 0 0 1 {cx:.2f} {cy + r:.2f}Z"
+        return [Circle(cx, cy, r, ring), PathNode(half, Style(fill=ink))]
+    return [Circle(cx, cy, r, Style(fill=ink)),
+            PathNode(f"M{cx - r * 0.5:.2f} {cy:.2f}L{cx - r * 0.1:.2f} {cy + r * 0.4:.2f}"
+                     f"L{cx + r * 0.55:.2f} {cy - r * 0.4:.2f}",
+                     Style(stroke="#ffffff" if ink != "#ffffff" else "#1f2933", stroke_width=max(1.0, r * 0.3)))]
+
+
+def _grid_lines(x0: float, y0: float, cell: float, unit: float) -> Group:
+    """Thin white lines between cells, then heavy dark lines between the 3×3 blocks."""
+    side = cell * 9
+    lines: list[Node] = []
+    for heavy in (False, True):
+        style = Style(stroke="#1f2933" if heavy else "#ffffff", stroke_width=(3.0 if heavy else 1.5) * max(unit, 0.6))
+        for i in range(10):
+            if (i % 3 == 0) == heavy:
+                lines.append(PathNode(f"M{x0:.2f} {y0 + i * cell:.2f}H{x0 + side:.2f}", style))
+                lines.append(PathNode(f"M{x0 + i * cell:.2f} {y0:.2f}V{y0 + side:.2f}", style))
+    return Group(children=tuple(lines), id="grid")
+
+
+def _status_legend(engine: TextEngine, x: float, y: float, unit: float) -> Group:
+    size = 15 * unit
+    parts: list[Node] = []
+    cy = y + 10 * unit
+    for status in STATUSES:
+        parts.extend(_marker(status, x + 8 * unit, cy, 7 * unit, INK))
+        x += 22 * unit
+        w = engine.measure(status, size)
+        asc = engine.ascent(size)
+        base = cy + (asc - engine.descent(size)) / 2
+        parts.append(Text(status, engine.outline(status, x, base, size), INK, (x, base - asc, w,
+                                                                          asc + engine.descent(size)), "legend"))
+        x += w + 26 * unit
+    return Group(children=tuple(parts), id="legend")
