@@ -366,7 +366,7 @@ def build_mandala(chart: Mandala, engine: TextEngine, warnings: Warnings, size: 
     top = margin
     nodes: list[Node] = []
     statuses = {a.status for p in chart.pillars for a in p.actions if a.status}
-    legend_h = 30 * unit if statuses else 0.0
+    legend_h = 36 * unit if statuses else 0.0
     title_h = (engine.ascent(title_size, True) + engine.descent(title_size, True) + 18 * unit) if title else 0.0
     side = min(width - 2 * margin, height - 2 * margin - title_h - legend_h)
     x0 = (width - side) / 2
@@ -418,7 +418,9 @@ def _cell(engine: TextEngine, c: Cell, chart: Mandala, x: float, y: float, size:
         bold = c.bold or c.kind != "action"
         max_size = size * (0.17 if c.kind == "goal" else 0.15 if c.kind == "pillar" else 0.13)
         owner = f"row {c.row + 1}, column {c.col + 1}"
-        fit = fit_text(engine, c.text, size - 2 * pad, size - 2 * pad, max_size, 9.0 * max(unit, 0.7), bold, owner)
+        reserve = 2 * _marker_r(size) + 2 if c.status else 0.0  # keep the status marker's corner free
+        fit = fit_text(engine, c.text, size - 2 * pad, size - 2 * pad - 2 * reserve, max_size,
+                       9.0 * max(unit, 0.7), bold, owner)
         if fit.cut:
             warnings.add(f"text of {owner} {c.text!r} does not fit even at {fit.size:g} px; shortened with …")
         line_h = fit.size * 1.25
@@ -433,10 +435,16 @@ def _cell(engine: TextEngine, c: Cell, chart: Mandala, x: float, y: float, size:
         box = (x + (size - widest) / 2, top + (line_h - asc - desc) / 2, widest,
                line_h * (len(fit.lines) - 1) + asc + desc)
     if c.status:
-        children.extend(_marker(c.status, x + size - pad * 0.55, y + pad * 0.55, pad * 0.42, ink))
+        r = _marker_r(size)
+        children.extend(_marker(c.status, x + size - pad - r, y + pad + r, r, ink))
     data = (("row", str(c.row)), ("col", str(c.col))) + ((("status", c.status),) if c.status else ())
     title = c.text + (f" ({c.status})" if c.status else "") if c.text else None
     return Group(children=tuple(children), classes=("cell", c.kind), title=title, data=data), box
+
+
+def _marker_r(cell: float) -> float:
+    """Radius (px) of a status marker in a cell of side ``cell``."""
+    return max(4.0, cell * 0.055)
 
 
 def _marker(status: str, cx: float, cy: float, r: float, ink: str) -> list[Node]:
@@ -466,12 +474,12 @@ def _grid_lines(x0: float, y0: float, cell: float, unit: float) -> Group:
 
 
 def _status_legend(engine: TextEngine, x: float, y: float, unit: float) -> Group:
-    size = 15 * unit
+    size = 18 * unit
     parts: list[Node] = []
-    cy = y + 10 * unit
+    cy = y + 12 * unit
     for status in STATUSES:
-        parts.extend(_marker(status, x + 8 * unit, cy, 7 * unit, INK))
-        x += 22 * unit
+        parts.extend(_marker(status, x + 9 * unit, cy, 8 * unit, INK))
+        x += 24 * unit
         w = engine.measure(status, size)
         asc = engine.ascent(size)
         base = cy + (asc - engine.descent(size)) / 2
