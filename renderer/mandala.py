@@ -448,7 +448,7 @@ def _marker_r(cell: float) -> float:
 
 
 def _marker(status: str, cx: float, cy: float, r: float, ink: str) -> list[Node]:
-    ring = Style(fill="none", stroke=ink, stroke_width=max(1.0, r * 0.3))
+    ring = Style(stroke=ink, stroke_width=max(1.0, r * 0.3))
     if status == "todo":
         return [Circle(cx, cy, r, ring)]
     if status == "doing":

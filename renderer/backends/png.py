@@ -1,8 +1,10 @@
-"""PNG backend: the scene's SVG drawn by cairosvg at ``scale`` (2 = 2 px per px).
+"""PNG backend: the scene drawn by cairo at ``scale`` (2 = 2 device px per px).
 
-cairo's own PNG writer compresses a 10-megapixel image in ~0.25 s on one core; here the
-pixels are compressed in stripes on two threads (zlib releases the GIL) and joined
-into one deflate stream, which any PNG reader accepts. Output is deterministic.
+``render_png`` draws the scene directly (backends/raster.py); ``render_png_cairosvg``
+rasterises the scene's SVG with cairosvg and is kept as the reference the tests compare
+against. Encoding: the pixels are converted and deflated in stripes on two threads
+(Pillow and zlib release the GIL) and joined into one standard zlib stream (sync-flushed
+stripes, combined Adler-32). Output is deterministic.
 """
 
 from __future__ import annotations
@@ -11,68 +13,93 @@ import io
 import struct
 import zlib
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from ..scene import Scene
-from .svg import render_svg
 
 _LEVEL = 6
 _STRIPES = 8
+_BASE = 65521
 
 
 def render_png(scene: Scene, scale: float = 2.0) -> bytes:
     """PNG bytes of the scene (RGB, or RGBA when it has no background)."""
+    from .raster import draw_scene
+
+    return encode_surface(draw_scene(scene, scale), opaque=scene.background is not None)
+
+
+def render_png_cairosvg(scene: Scene, scale: float = 2.0) -> bytes:
+    """PNG bytes of the scene's SVG as cairosvg draws it (the reference rasteriser)."""
     from cairosvg.parser import Tree
     from cairosvg.surface import PNGSurface
 
-    tree = Tree(bytestring=render_svg(scene), unsafe=False)
-    surface = PNGSurface(tree, io.BytesIO(), 96, scale=scale)
-    image = surface.cairo
-    image.flush()
-    return encode_png(bytes(image.get_data()), image.get_width(), image.get_height(), image.get_stride(),
-                      opaque=scene.background is not None)
+    from .svg import render_svg
+
+    surface = PNGSurface(Tree(bytestring=render_svg(scene), unsafe=False), io.BytesIO(), 96, scale=scale)
+    surface.cairo.flush()
+    return encode_surface(surface.cairo, opaque=scene.background is not None)
+
+
+def encode_surface(surface: Any, opaque: bool) -> bytes:
+    """Encode a cairo ARGB32 ImageSurface as PNG."""
+    return encode_png(bytes(surface.get_data()), surface.get_width(), surface.get_height(),
+                      surface.get_stride(), opaque)
 
 
 def encode_png(bgra: bytes, width: int, height: int, stride: int, opaque: bool) -> bytes:
     """Encode cairo ARGB32 pixels (premultiplied, little-endian BGRA rows) as PNG."""
-    if opaque and stride == width * 4:
-        pixels = bytearray(width * height * 3)
-        pixels[0::3] = bgra[2::4]
-        pixels[1::3] = bgra[1::4]
-        pixels[2::3] = bgra[0::4]
-        channels = 3
-    else:
-        from PIL import Image
-
-        image = Image.frombuffer("RGBA", (width, height), bgra, "raw", "BGRa", stride, 1)
-        pixels = bytearray(image.convert("RGBA" if not opaque else "RGB").tobytes())
-        channels = 3 if opaque else 4
-    row = width * channels
-    view = memoryview(pixels)
+    channels = 3 if opaque else 4
     rows_per = max(1, -(-height // _STRIPES))
-    jobs = [(view, row, start, min(height, start + rows_per), start + rows_per >= height)
+    jobs = [(bgra, width, stride, start, min(height, start + rows_per), opaque, start + rows_per >= height)
             for start in range(0, height, rows_per)]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        parts = list(pool.map(_deflate_rows, jobs))
+        parts = list(pool.map(_stripe, jobs))
     adler = 1
-    for r in range(height):
-        adler = zlib.adler32(b"\x00", adler)
-        adler = zlib.adler32(view[r * row:(r + 1) * row], adler)
-    idat = b"\x78\x9c" + b"".join(parts) + struct.pack(">I", adler & 0xFFFFFFFF)
+    for _, part_adler, length in parts:
+        adler = _adler_combine(adler, part_adler, length)
+    idat = b"\x78\x9c" + b"".join(p for p, _, _ in parts) + struct.pack(">I", adler)
     header = struct.pack(">IIBBBBB", width, height, 8, 2 if channels == 3 else 6, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
 
 
-def _deflate_rows(job: tuple[memoryview, int, int, int, bool]) -> bytes:
-    """Raw deflate of rows [start, stop) with filter byte 0; all but the last stripe end
-    on a byte boundary (sync flush) so the stripes concatenate into one stream."""
-    view, row, start, stop, last = job
+def _stripe(job: tuple[bytes, int, int, int, int, bool, bool]) -> tuple[bytes, int, int]:
+    """Rows [start, stop): converted to RGB(A), filter byte 0, raw deflate; with Adler-32 and length.
+
+    All stripes but the last end with a sync flush, on a byte boundary, so they join."""
+    from PIL import Image
+
+    data, width, stride, start, stop, opaque, last = job
+    rows = stop - start
+    chunk = data[start * stride:stop * stride]
+    if opaque:
+        pixels = Image.frombuffer("RGB", (width, rows), chunk, "raw", "BGRX", stride, 1).tobytes()
+    else:
+        pixels = Image.frombuffer("RGBA", (width, rows), chunk, "raw", "BGRa", stride, 1).tobytes()
+    row = len(pixels) // rows
+    view = memoryview(pixels)
     comp = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15, 9)
     out = []
-    for r in range(start, stop):
+    adler = 1
+    for r in range(rows):
+        line = view[r * row:(r + 1) * row]
         out.append(comp.compress(b"\x00"))
-        out.append(comp.compress(view[r * row:(r + 1) * row]))
+        out.append(comp.compress(line))
+        adler = zlib.adler32(line, zlib.adler32(b"\x00", adler))
     out.append(comp.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH))
-    return b"".join(out)
+    return b"".join(out), adler, rows * (row + 1)
+
+
+def _adler_combine(adler1: int, adler2: int, len2: int) -> int:
+    """Adler-32 of A+B from those of A and B (zlib's adler32_combine)."""
+    rem = len2 % _BASE
+    sum1 = adler1 & 0xFFFF
+    sum2 = (rem * sum1) % _BASE
+    sum1 += (adler2 & 0xFFFF) + _BASE - 1
+    sum2 += ((adler1 >> 16) & 0xFFFF) + ((adler2 >> 16) & 0xFFFF) + _BASE - rem
+    sum1 %= _BASE
+    sum2 %= _BASE
+    return sum1 | (sum2 << 16)
 
 
 def _chunk(kind: bytes, payload: bytes) -> bytes:

@@ -1,0 +1,65 @@
+"""The direct cairo rasteriser agrees with cairosvg drawing the same scene's SVG."""
+
+from __future__ import annotations
+
+import io
+import zlib
+
+import pytest
+from PIL import Image, ImageChops
+
+from renderer.backends.png import _adler_combine, encode_png, render_png, render_png_cairosvg
+from renderer.backends.svgpath import PathError, parse_path
+from renderer.errors import Warnings
+from renderer.landscape import build_landscape
+from renderer.mandala import build_mandala, load_mandala
+from renderer.model import load_dataset, load_rules
+
+from .conftest import FIXTURES
+
+
+def mean_difference(a: bytes, b: bytes) -> float:
+    """Mean absolute difference of two PNGs, 0–1."""
+    ia, ib = Image.open(io.BytesIO(a)).convert("L"), Image.open(io.BytesIO(b)).convert("L")
+    assert ia.size == ib.size
+    hist = ImageChops.difference(ia, ib).histogram()
+    return sum(i * n for i, n in enumerate(hist)) / (255 * ia.size[0] * ia.size[1])
+
+
+def test_landscape_direct_matches_cairosvg(engine) -> None:
+    rules = load_rules(FIXTURES / "small-layout.yaml")
+    data = load_dataset(FIXTURES / "small.yaml", rules.lang)
+    scene = build_landscape(data, rules, engine, FIXTURES / "logos", Warnings()).scene
+    diff = mean_difference(render_png(scene, 1.5), render_png_cairosvg(scene, 1.5))
+    assert diff < 0.005
+
+
+def test_mandala_direct_matches_cairosvg(engine) -> None:
+    chart = load_mandala(FIXTURES / "mini-mandala.yaml", "en", Warnings())
+    scene = build_mandala(chart, engine, Warnings()).scene
+    assert mean_difference(render_png(scene, 0.5), render_png_cairosvg(scene, 0.5)) < 0.005
+
+
+def test_png_encoder_round_trips_pixels() -> None:
+    width, height = 37, 23  # odd sizes: stripes of unequal length
+    bgra = bytes((x * 7 % 256, y * 11 % 256, (x + y) % 256, 255) [c] for y in range(height) for x in range(width)
+                 for c in range(4))
+    image = Image.open(io.BytesIO(encode_png(bgra, width, height, width * 4, opaque=True)))
+    assert image.mode == "RGB" and image.size == (width, height)
+    assert image.getpixel((5, 3)) == ((5 + 3) % 256, 3 * 11 % 256, 5 * 7 % 256)
+
+
+def test_adler_combine_matches_zlib() -> None:
+    a, b = b"landscape" * 1000, b"mandala" * 7919
+    assert _adler_combine(zlib.adler32(a), zlib.adler32(b), len(b)) == zlib.adler32(a + b)
+
+
+def test_path_parser_handles_the_whole_grammar() -> None:
+    assert parse_path("M1 2h3v4H0V0z") == [("M", (1, 2)), ("L", (4, 2)), ("L", (4, 6)), ("L", (0, 6)),
+                                           ("L", (0, 0)), ("Z", ())]
+    ops = parse_path("M0 0a10 10 0 1 1 20 0")  # half circle: ends exactly at the end point
+    assert ops[-1][1][-2:] == (20, 0) and all(op == "C" for op, _ in ops[1:])
+    assert parse_path("m1.5.5l.5-1") == [("M", (1.5, 0.5)), ("L", (2.0, -0.5))]
+    assert parse_path("M0 0a5 5 0 00.5.5")[1][1][-2:] == (0.5, 0.5)  # compact arc flags
+    with pytest.raises(PathError):
+        parse_path("M0 0 L1")
