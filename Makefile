@@ -3,7 +3,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install landscape mandala test bench clean
+.PHONY: install landscape mandala check test bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -13,11 +13,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# every output listed in landscape.yaml (output/ai-infra-landscape.svg/.png and their variants)
 landscape: install
-	$(VENV)/bin/landscape render data/ai-infra.yaml --layout layouts/ai-infra.yaml -o output --format svg,png
+	$(VENV)/bin/landscape build --kind landscape
 
 mandala: install
-	$(VENV)/bin/landscape mandala data/ai-infra-mandala.yaml --lang zh-CN -o output --format svg,png
+	$(VENV)/bin/landscape build --kind mandala
+
+# exit 1 when an output in output/ is stale or missing
+check: install
+	$(VENV)/bin/landscape check
 
 test: install
 	$(PY) -m pytest

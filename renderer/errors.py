@@ -32,14 +32,28 @@ class Warnings:
     """Collects one-line warnings; the CLI prints them to stderr at the end."""
 
     lines: list[str] = field(default_factory=list)
+    untranslated: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, line: str) -> None:
         """Record one warning line (deduplicated, order kept)."""
         if line not in self.lines:
             self.lines.append(line)
 
+    def missing_translation(self, lang: str, where: str) -> None:
+        """Record a label that has no text in ``lang`` (reported together, in one line)."""
+        names = self.untranslated.setdefault(lang, [])
+        if where not in names:
+            names.append(where)
+
+    def all_lines(self) -> list[str]:
+        """Every warning line, the untranslated labels folded into one line per language."""
+        out = list(self.lines)
+        for lang, names in self.untranslated.items():
+            out.append(f"no {lang} text for {len(names)} label(s), using en: {', '.join(names)}")
+        return out
+
     def emit(self, stream: TextIO | None = None) -> None:
         """Print every warning as ``warning: …``."""
         out = stream or sys.stderr
-        for line in self.lines:
+        for line in self.all_lines():
             print(f"warning: {line}", file=out)

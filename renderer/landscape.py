@@ -14,7 +14,8 @@ from pathlib import Path
 from .errors import LayoutError, Warnings
 from .layout import Box, NoFit, Placed, Region, overlaps, place
 from .logos import Logo, LogoError, monogram, resolve
-from .model import Band, Dataset, LayoutRules, Project, check_groups
+from .colors import contrast, luminance, mix
+from .model import LIGHT, Band, Dataset, LayoutRules, Project, Theme, check_groups
 from .scene import Circle, Group, Image, Line, Node, Path as PathNode, Rect, Scene, Style, Text
 from .text import TextEngine
 
@@ -83,8 +84,9 @@ class _Frame:
 
 class _Builder:
     def __init__(self, data: Dataset, rules: LayoutRules, text: TextEngine, logo_dir: Path,
-                 warnings: Warnings) -> None:
+                 warnings: Warnings, theme: Theme) -> None:
         self.data = data
+        self.theme = theme
         self.rules = rules
         self.text = text
         self.logo_dir = logo_dir
@@ -286,10 +288,9 @@ class _Builder:
         check_groups(self.data, r)
         self.missing_logos: list[str] = []
         specs = [self.measure_card(p) for p in self.data.projects]
-        if self.missing_logos or any(not p.logo for p in self.data.projects):
-            names = self.missing_logos + [p.name for p in self.data.projects if not p.logo]
-            self.warnings.add(f"monogram drawn for {len(names)} project(s) without a usable logo: "
-                              + ", ".join(names))
+        if self.missing_logos:
+            self.warnings.add(f"monogram drawn instead of {len(self.missing_logos)} unusable logo(s): "
+                              + "; ".join(self.missing_logos))
         chart_h = r.chart_height
         strip_rows = [s.rows for s in r.strips]
         while True:
@@ -388,12 +389,12 @@ class _Builder:
         m = r.margin
         title_size = r.title_size
         y = m + self.text.ascent(title_size, True)
-        nodes.append(self.label(self.data.title, m, y, title_size, r.ink, True, "title", frame=True))
+        nodes.append(self.label(self.data.title, m, y, title_size, self.theme.ink, True, "title", frame=True))
         if self.data.subtitle:
             y += self.text.descent(title_size, True) + 6 + self.text.ascent(15)
-            nodes.append(self.label(self.data.subtitle, m, y, 15, r.muted, role="subtitle", frame=True))
+            nodes.append(self.label(self.data.subtitle, m, y, 15, self.theme.muted, role="subtitle", frame=True))
         for strip, (x0, y0, x1, y1), ly in zip(r.strips, fr.strips, fr.strip_label_y):
-            nodes.append(self.label(strip.label, x0, ly + self.text.ascent(SMALL, True), SMALL, r.muted, True,
+            nodes.append(self.label(strip.label, x0, ly + self.text.ascent(SMALL, True), SMALL, self.theme.muted, True,
                                     "strip-label", frame=True))
         nodes.append(self._chart_background(fr))
         nodes.extend(self._axes(fr))
@@ -424,7 +425,7 @@ class _Builder:
         desc = (f"{len(specs)} projects placed by maturity (x: {r.axis['left']} → {r.axis['right']}) "
                 f"and layer (y: {r.axis['bottom']} → {r.axis['top']}).")
         scene = Scene(width=r.width, height=round(fr.height), title=self.data.title, desc=desc,
-                      background=r.background, children=tuple(nodes))
+                      background=self.theme.background, children=tuple(nodes))
         return scene, reports, overflow
 
     def _chart_background(self, fr: _Frame) -> Group:
@@ -439,17 +440,17 @@ class _Builder:
             shade_top = y0 if i == 0 else top
             shade_bottom = y1 if i == len(top_first) - 1 else bottom
             if i % 2 == 0:
-                parts.append(Rect(x0, shade_top, x1 - x0, shade_bottom - shade_top, Style(fill="#f5f7fa")))
+                parts.append(Rect(x0, shade_top, x1 - x0, shade_bottom - shade_top, Style(fill=self.theme.shade)))
             group = r.groups[band.groups[0]]
             parts.append(Rect(bx0, top + 2, 4, bottom - top - 4, Style(fill=group.color), rx=2))
             cy = (top + bottom) / 2
             tag_h = self._height(SMALL + 0.5, True) + 10
-            parts.append(Rect(bx0 + 6, cy - tag_h / 2, bx1 - bx0 - 6, tag_h, Style(fill=group.fill), rx=4))
-            parts.append(self.centred(band.label, bx0 + 6 + (bx1 - bx0 - 6) / 2, cy, SMALL + 0.5, r.ink, True,
+            parts.append(Rect(bx0 + 6, cy - tag_h / 2, bx1 - bx0 - 6, tag_h, Style(fill=self.card_fill(group.color)), rx=4))
+            parts.append(self.centred(band.label, bx0 + 6 + (bx1 - bx0 - 6) / 2, cy, SMALL + 0.5, self.theme.ink, True,
                                       "band-label", frame=True))
-        parts.append(Rect(x0, y0, x1 - x0, y1 - y0, Style(stroke="#3d4852", stroke_width=1.4, dash="4 4")))
+        parts.append(Rect(x0, y0, x1 - x0, y1 - y0, Style(stroke=self.theme.line, stroke_width=1.4, dash="4 4")))
         sx, sy = self.split(fr)
-        line = Style(stroke="#3d4852", stroke_width=1.2, dash="6 5")
+        line = Style(stroke=self.theme.line, stroke_width=1.2, dash="6 5")
         parts.append(Line(sx, y0, sx, y1, line))
         parts.append(Line(x0, sy, x1, sy, line))
         return Group(children=tuple(parts), id="chart")
@@ -462,14 +463,14 @@ class _Builder:
         out: list[Node] = []
         for side, row in (("top", fr.top_row_y), ("bottom", fr.bottom_row_y)):
             if r.axis[side]:
-                out.append(self.centred(r.axis[side], sx, row + row_h / 2, AXIS_SIZE, r.ink, True, "axis-label",
+                out.append(self.centred(r.axis[side], sx, row + row_h / 2, AXIS_SIZE, self.theme.ink, True, "axis-label",
                                         frame=True))
         if r.axis["left"]:
             out.append(self.centred(r.axis["left"], r.margin + self.text.measure(r.axis["left"], AXIS_SIZE) / 2,
-                                    sy, AXIS_SIZE, r.ink, False, "axis-label", frame=True))
+                                    sy, AXIS_SIZE, self.theme.ink, False, "axis-label", frame=True))
         if r.axis["right"]:
             rx0, rx1 = fr.right_col
-            out.append(self.centred(r.axis["right"], (rx0 + rx1) / 2, sy, AXIS_SIZE, r.ink, False, "axis-label",
+            out.append(self.centred(r.axis["right"], (rx0 + rx1) / 2, sy, AXIS_SIZE, self.theme.ink, False, "axis-label",
                                     frame=True))
         q = r.quadrants
         for key, row, left in (("top_left", fr.top_row_y, True), ("top_right", fr.top_row_y, False),
@@ -479,7 +480,7 @@ class _Builder:
             w = self.text.measure(q[key], SMALL)
             x = x0 + 2 if left else x1 - 2 - w
             base = row + row_h / 2 + (self.text.ascent(SMALL) - self.text.descent(SMALL)) / 2
-            out.append(self.label(q[key], x, base, SMALL, r.muted, role="quadrant-label", frame=True))
+            out.append(self.label(q[key], x, base, SMALL, self.theme.muted, role="quadrant-label", frame=True))
         return [Group(children=tuple(out), id="axes")]
 
     def _legend(self, fr: _Frame) -> list[Node]:
@@ -490,18 +491,18 @@ class _Builder:
         for dash, text in ((None, r.legend_mature), (self.card.dash, r.legend_early)):
             if not text:
                 continue
-            out.append(Rect(x, cy - 8, 28, 16, Style(fill="#ffffff", stroke="#3d4852",
+            out.append(Rect(x, cy - 8, 28, 16, Style(fill=self.theme.background, stroke=self.theme.line,
                                                     stroke_width=self.card.stroke_width, dash=dash), rx=4))
             x += 36
-            out.append(self.centred(text, x + self.text.measure(text, SMALL) / 2, cy, SMALL, r.ink,
+            out.append(self.centred(text, x + self.text.measure(text, SMALL) / 2, cy, SMALL, self.theme.ink,
                                     role="legend", frame=True))
             x += self.text.measure(text, SMALL) + 28
         if r.legend_notes and r.bands:
             out.append(self.centred(r.legend_notes, x + self.text.measure(r.legend_notes, SMALL) / 2, cy, SMALL,
-                                    r.muted, role="legend", frame=True))
+                                    self.theme.muted, role="legend", frame=True))
         if r.footnote:
             base = fr.footnote_y + self.text.ascent(SMALL)
-            out.append(self.label("• " + r.footnote, r.margin, base, SMALL, r.muted, role="footnote", frame=True))
+            out.append(self.label("• " + r.footnote, r.margin, base, SMALL, self.theme.muted, role="footnote", frame=True))
         return [Group(children=tuple(out), id="legend")]
 
     def _card(self, s: CardSpec, pl: Placed) -> tuple[Group, int]:
@@ -509,12 +510,13 @@ class _Builder:
         c = self.card
         p = s.project
         g = self.rules.groups[p.group]
-        style = Style(fill="#ffffff" if p.early else g.fill, stroke=g.color, stroke_width=c.stroke_width,
+        fill = self.theme.background if p.early else self.card_fill(g.color)
+        style = Style(fill=fill, stroke=mix(g.color, "#ffffff", self.theme.stroke_lighten), stroke_width=c.stroke_width,
                       dash=c.dash if p.early else None)
         children: list[Node] = [Rect(pl.x, pl.y, pl.w, pl.h, style, rx=c.radius)]
         lx = pl.x + c.padding
         ly = pl.y + (pl.h - c.logo_size) / 2
-        children.extend(self._badge(s, lx, ly, c.logo_size, g.color))
+        children.extend(self._badge(s, lx, ly, c.logo_size, g.color, fill))
         tx = lx + c.logo_size + 7
         line_h = s.font_size * 1.15
         asc, desc = self.text.ascent(s.font_size), self.text.descent(s.font_size)
@@ -522,7 +524,7 @@ class _Builder:
         spill = 0
         for i, (line, width) in enumerate(s.lines):
             base = top + i * line_h + (line_h - asc - desc) / 2 + asc
-            node = self.label(line, tx, base, s.font_size, self.rules.ink, owner=p.name)
+            node = self.label(line, tx, base, s.font_size, self.theme.ink, owner=p.name)
             bx, by, bw, bh = node.box
             if bx + bw > pl.x + pl.w - c.padding + 0.5 or by < pl.y or by + bh > pl.y + pl.h:
                 spill = 1
@@ -532,7 +534,11 @@ class _Builder:
         return Group(children=tuple(children), id=p.slug, classes=classes + (f"group-{p.group}",), title=title,
                      href=p.url, data=(("group", p.group), ("stage", p.stage))), spill
 
-    def _badge(self, s: CardSpec, x: float, y: float, size: float, color: str) -> list[Node]:
+    def card_fill(self, color: str) -> str:
+        """Card (and band tag) fill for a group colour in the current theme."""
+        return mix(color, self.theme.background, self.theme.card_tint)
+
+    def _badge(self, s: CardSpec, x: float, y: float, size: float, color: str, fill: str) -> list[Node]:
         logo = s.logo
         if logo is None:
             mono = monogram(s.project.name)
@@ -542,20 +548,19 @@ class _Builder:
         scale = min(size / logo.width, size / logo.height)
         w, h = logo.width * scale, logo.height * scale
         ox, oy = x + (size - w) / 2, y + (size - h) / 2
+        plate: list[Node] = []
+        if luminance(self.theme.background) < 0.2:  # dark theme: logos sit on a light plate
+            fill = "#ffffff"
+            plate = [Rect(x - 2, y - 2, size + 4, size + 4, Style(fill=fill), rx=5)]
         if logo.kind == "path":
-            fill = logo.color if _luminance(logo.color) < 0.75 else self.rules.ink
+            ink = logo.color if contrast(logo.color, fill) >= 2.0 else "#1f2933"
             t = f"translate({_f(ox)} {_f(oy)}) scale({scale:.5g}) translate({_f(-logo.origin[0])} {_f(-logo.origin[1])})"
-            return [PathNode(d=logo.d, style=Style(fill=fill), transform=t)]
-        return [Image(ox, oy, w, h, logo.mime, logo.data)]
+            return plate + [PathNode(d=logo.d, style=Style(fill=ink), transform=t)]
+        return plate + [Image(ox, oy, w, h, logo.mime, logo.data)]
 
 
 def _f(v: float) -> str:
     return f"{v:.2f}".rstrip("0").rstrip(".") or "0"
-
-
-def _luminance(color: str) -> float:
-    r, g, b = (int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def _quadrant(p: Project, rules: LayoutRules) -> str:
@@ -565,9 +570,9 @@ def _quadrant(p: Project, rules: LayoutRules) -> str:
 
 
 def build_landscape(data: Dataset, rules: LayoutRules, text: TextEngine, logo_dir: Path,
-                    warnings: Warnings) -> Result:
-    """Measure, lay out and describe a landscape."""
-    result = _Builder(data, rules, text, logo_dir, warnings).build()
+                    warnings: Warnings, theme: Theme = LIGHT) -> Result:
+    """Measure, lay out and describe a landscape in a theme."""
+    result = _Builder(data, rules, text, logo_dir, warnings, theme).build()
     missing = text.take_missing()
     if missing:
         detail = "; ".join(f"{owner}: {' '.join(sorted(chars))}" for owner, chars in sorted(missing.items()))

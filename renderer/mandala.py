@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Warnings
-from .model import _Fields, _tint
+from .colors import mix, readable_on
+from .model import LIGHT, Theme, _Fields
 from .scene import Circle, Group, Node, Path as PathNode, Rect, Scene, Style, Text
 from .text import TextEngine
 from .yamlio import line_of, load_yaml
@@ -58,9 +59,10 @@ class Mandala:
 # ---------------------------------------------------------------- YAML
 
 
-def parse_mandala_yaml(raw: Any, path: str, lang: str, warnings: Warnings) -> Mandala:
+def parse_mandala_yaml(raw: Any, path: str, lang: str | None, warnings: Warnings) -> Mandala:
     """Validate a Mandala YAML file (see data/ai-infra-mandala.yaml)."""
     top = _Fields(raw, path, "mandala", ("title", "goal", "pillars", "lang"))
+    lang = lang or top.text("lang", "en") or "en"
     goal = top.label("goal", lang, warnings, required=True) or ""
     pillars_raw = top.sequence("pillars", required=True)
     if len(pillars_raw) != 8:
@@ -95,7 +97,7 @@ def parse_mandala_yaml(raw: Any, path: str, lang: str, warnings: Warnings) -> Ma
                    centre=tuple((p.title, True) for p in pillars))
 
 
-def load_mandala(path: Path, lang: str, warnings: Warnings, table: int = 1) -> Mandala:
+def load_mandala(path: Path, lang: str | None, warnings: Warnings, table: int = 1) -> Mandala:
     """A chart from a YAML file or from the N-th 9×9 table of a Markdown file."""
     if path.suffix.lower() in (".md", ".markdown"):
         try:
@@ -274,24 +276,6 @@ def chart_grid(chart: Mandala) -> list[list[Cell]]:
 # ---------------------------------------------------------------- drawing
 
 
-def contrast(a: str, b: str) -> float:
-    """WCAG contrast ratio of two ``#rrggbb`` colours (1–21)."""
-
-    def lum(color: str) -> float:
-        out = []
-        for i in (1, 3, 5):
-            v = int(color[i:i + 2], 16) / 255
-            out.append(v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4)
-        return 0.2126 * out[0] + 0.7152 * out[1] + 0.0722 * out[2]
-
-    la, lb = sorted((lum(a), lum(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
-
-
-def _text_on(fill: str) -> str:
-    return "#ffffff" if contrast(fill, "#ffffff") >= contrast(fill, INK) else INK
-
-
 @dataclass(frozen=True)
 class FittedText:
     """Text fitted into a cell: font size (px), lines, bold, and whether it was cut."""
@@ -354,7 +338,7 @@ class MandalaResult:
 
 
 def build_mandala(chart: Mandala, engine: TextEngine, warnings: Warnings, size: str = "square",
-                  title: str | None = None) -> MandalaResult:
+                  title: str | None = None, theme: Theme = LIGHT) -> MandalaResult:
     """Lay out and describe the 9×9 chart on a canvas preset (px)."""
     if size not in SIZES:
         raise InputError(f"unknown size {size!r} (known: {', '.join(SIZES)})", "--size")
@@ -374,7 +358,7 @@ def build_mandala(chart: Mandala, engine: TextEngine, warnings: Warnings, size: 
     if title:
         tw = engine.measure(title, title_size, True, "title")
         base = y0 - 18 * unit - engine.descent(title_size, True)
-        nodes.append(Text(title, engine.outline(title, (width - tw) / 2, base, title_size, True, "title"), INK,
+        nodes.append(Text(title, engine.outline(title, (width - tw) / 2, base, title_size, True, "title"), theme.ink,
                           ((width - tw) / 2, base - engine.ascent(title_size, True), tw,
                            engine.ascent(title_size, True) + engine.descent(title_size, True)), "title"))
     cell = side / 9
@@ -385,17 +369,17 @@ def build_mandala(chart: Mandala, engine: TextEngine, warnings: Warnings, size: 
     for row in grid:
         for c in row:
             x, y = x0 + c.col * cell, y0 + c.row * cell
-            group, box = _cell(engine, c, chart, x, y, cell, pad, unit, warnings)
+            group, box = _cell(engine, c, chart, x, y, cell, pad, unit, warnings, theme)
             groups.append(group)
             cells_out.append((c, (x, y, cell, cell), box))
     nodes.append(Group(children=tuple(groups), id="cells"))
-    nodes.append(_grid_lines(x0, y0, cell, unit))
+    nodes.append(_grid_lines(x0, y0, cell, unit, theme))
     if statuses:
-        nodes.append(_status_legend(engine, x0, y0 + side + 12 * unit, unit))
+        nodes.append(_status_legend(engine, x0, y0 + side + 12 * unit, unit, theme.ink))
     scene = Scene(width=width, height=height, title=title or chart.goal,
                   desc=f"Mandala goal chart: {chart.goal}; 8 pillars, "
                        f"{sum(1 for p in chart.pillars for a in p.actions if a.text)} actions.",
-                  background="#ffffff", children=tuple(nodes))
+                  background=theme.background, children=tuple(nodes))
     missing = engine.take_missing()
     if missing:
         warnings.add("glyphs missing from the font, left blank: "
@@ -404,14 +388,14 @@ def build_mandala(chart: Mandala, engine: TextEngine, warnings: Warnings, size: 
 
 
 def _cell(engine: TextEngine, c: Cell, chart: Mandala, x: float, y: float, size: float, pad: float,
-          unit: float, warnings: Warnings) -> tuple[Group, tuple[float, float, float, float] | None]:
+          unit: float, warnings: Warnings, theme: Theme) -> tuple[Group, tuple[float, float, float, float] | None]:
     if c.kind == "goal":
-        fill = "#1f2933"
+        fill = theme.goal_fill
     elif c.kind == "pillar":
         fill = chart.pillars[c.pillar].color
     else:
-        fill = _tint(chart.pillars[c.pillar].color, 0.86)
-    ink = _text_on(fill)
+        fill = mix(chart.pillars[c.pillar].color, theme.background, theme.action_tint)
+    ink = readable_on(fill, "#ffffff", INK)
     children: list[Node] = [Rect(x, y, size, size, Style(fill=fill))]
     box = None
     if c.text:
@@ -460,12 +444,13 @@ def _marker(status: str, cx: float, cy: float, r: float, ink: str) -> list[Node]
                      Style(stroke="#ffffff" if ink != "#ffffff" else "#1f2933", stroke_width=max(1.0, r * 0.3)))]
 
 
-def _grid_lines(x0: float, y0: float, cell: float, unit: float) -> Group:
-    """Thin white lines between cells, then heavy dark lines between the 3×3 blocks."""
+def _grid_lines(x0: float, y0: float, cell: float, unit: float, theme: Theme) -> Group:
+    """Thin background-coloured lines between cells, then heavy ink lines between the 3×3 blocks."""
     side = cell * 9
     lines: list[Node] = []
     for heavy in (False, True):
-        style = Style(stroke="#1f2933" if heavy else "#ffffff", stroke_width=(3.0 if heavy else 1.5) * max(unit, 0.6))
+        style = Style(stroke=theme.ink if heavy else theme.background,
+                      stroke_width=(3.0 if heavy else 1.5) * max(unit, 0.6))
         for i in range(10):
             if (i % 3 == 0) == heavy:
                 lines.append(PathNode(f"M{x0:.2f} {y0 + i * cell:.2f}H{x0 + side:.2f}", style))
@@ -473,17 +458,17 @@ def _grid_lines(x0: float, y0: float, cell: float, unit: float) -> Group:
     return Group(children=tuple(lines), id="grid")
 
 
-def _status_legend(engine: TextEngine, x: float, y: float, unit: float) -> Group:
+def _status_legend(engine: TextEngine, x: float, y: float, unit: float, ink: str) -> Group:
     size = 18 * unit
     parts: list[Node] = []
     cy = y + 12 * unit
     for status in STATUSES:
-        parts.extend(_marker(status, x + 9 * unit, cy, 8 * unit, INK))
+        parts.extend(_marker(status, x + 9 * unit, cy, 8 * unit, ink))
         x += 24 * unit
         w = engine.measure(status, size)
         asc = engine.ascent(size)
         base = cy + (asc - engine.descent(size)) / 2
-        parts.append(Text(status, engine.outline(status, x, base, size), INK, (x, base - asc, w,
+        parts.append(Text(status, engine.outline(status, x, base, size), ink, (x, base - asc, w,
                                                                           asc + engine.descent(size)), "legend"))
         x += w + 26 * unit
     return Group(children=tuple(parts), id="legend")

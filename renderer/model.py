@@ -114,8 +114,7 @@ class _Fields:
                                      f"(known: {', '.join(LANGS)})", self.file, line_of(value, code))
             pick = value.get(lang) or value.get("en")
             if value.get(lang) is None:
-                warnings.add(f"{self.file}:{self.line(key)}: {self.item}: no {lang} text for "
-                             f"{key!r}, using en")
+                warnings.missing_translation(lang, f"{self.file}:{self.line(key)} {self.item} {key!r}")
             if not isinstance(pick, str) or not pick.strip():
                 raise self.fail(key, f"{key!r} needs a non-empty 'en' text")
             return pick.strip()
@@ -256,12 +255,11 @@ def load_dataset(path: Path | str, lang: str = "en", warnings: Warnings | None =
 
 @dataclass(frozen=True)
 class Group:
-    """A category: its label and colours (hex)."""
+    """A category: its label and colour (hex)."""
 
     id: str
     label: str
     color: str
-    fill: str
 
 
 @dataclass(frozen=True)
@@ -319,9 +317,6 @@ class LayoutRules:
     declared_lang: str
     width: float
     margin: float
-    background: str
-    ink: str
-    muted: str
     title_size: float
     chart_height: float
     chart_padding: float
@@ -347,13 +342,6 @@ _SIDES = ("top", "bottom", "left", "right")
 _QUADS = ("top_left", "top_right", "bottom_left", "bottom_right")
 
 
-def _tint(color: str, amount: float) -> str:
-    """Mix ``color`` with white; amount 0 = colour, 1 = white."""
-    rgb = [int(color[i:i + 2], 16) for i in (1, 3, 5)]
-    mixed = [round(c + (255 - c) * amount) for c in rgb]
-    return "#" + "".join(f"{c:02x}" for c in mixed)
-
-
 def parse_rules(raw: Any, path: str, lang: str | None, warnings: Warnings) -> LayoutRules:
     """Validate a parsed layout file (see layouts/ai-infra.yaml for the format)."""
     top = _Fields(raw, path, "layout", _LAYOUT_KEYS)
@@ -361,7 +349,7 @@ def parse_rules(raw: Any, path: str, lang: str | None, warnings: Warnings) -> La
     if declared not in LANGS:
         raise top.fail("lang", f"language must be one of {', '.join(LANGS)}, got {declared!r}")
     lang = lang or declared
-    canvas = _Fields(top.mapping("canvas"), path, "canvas", ("width", "margin", "background", "ink", "muted"))
+    canvas = _Fields(top.mapping("canvas"), path, "canvas", ("width", "margin"))
     title = _Fields(top.mapping("title"), path, "title", ("size",))
     chart = _Fields(top.mapping("chart"), path, "chart", ("height", "padding", "gap", "split_x", "split_y"))
     axis = _Fields(top.mapping("axis_labels"), path, "axis_labels", _SIDES)
@@ -375,10 +363,9 @@ def parse_rules(raw: Any, path: str, lang: str | None, warnings: Warnings) -> La
     groups: dict[str, Group] = {}
     graw = top.mapping("groups")
     for gid, gval in graw.items():
-        g = _Fields(gval, path, f"group {gid!r}", ("label", "color", "fill"))
-        color = g.color("color") or "#5b6b7f"
-        groups[gid] = Group(id=gid, label=g.label("label", lang, warnings, gid) or gid, color=color,
-                            fill=g.color("fill") or _tint(color, 0.9))
+        g = _Fields(gval, path, f"group {gid!r}", ("label", "color"))
+        groups[gid] = Group(id=gid, label=g.label("label", lang, warnings, gid) or gid,
+                            color=g.color("color") or "#5b6b7f")
     if not groups:
         raise top.fail("groups", "'groups' must define at least one group")
 
@@ -454,9 +441,6 @@ def parse_rules(raw: Any, path: str, lang: str | None, warnings: Warnings) -> La
         path=path, lang=lang, declared_lang=declared,
         width=canvas.number("width", 1600, lo=400, hi=20000),
         margin=canvas.number("margin", 32, lo=0, hi=500),
-        background=canvas.color("background", "#ffffff") or "#ffffff",
-        ink=canvas.color("ink", "#1f2933") or "#1f2933",
-        muted=canvas.color("muted", "#6b7785") or "#6b7785",
         title_size=title.number("size", 30, lo=8, hi=200),
         chart_height=chart.number("height", 900, lo=100, hi=20000),
         chart_padding=chart.number("padding", 12, lo=0, hi=200),
@@ -477,6 +461,54 @@ def parse_rules(raw: Any, path: str, lang: str | None, warnings: Warnings) -> La
 def load_rules(path: Path | str, lang: str | None = None, warnings: Warnings | None = None) -> LayoutRules:
     """Read and validate a layout file."""
     return parse_rules(load_yaml(path), str(path), lang, warnings or Warnings())
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Colours of one theme (hex); mixes are 0–1 towards the background."""
+
+    name: str
+    background: str
+    ink: str
+    muted: str
+    shade: str
+    line: str
+    card_tint: float
+    stroke_lighten: float
+    goal_fill: str
+    action_tint: float
+
+
+LIGHT = Theme(name="light", background="#ffffff", ink="#1f2933", muted="#5f6b7a", shade="#f5f7fa",
+              line="#3d4852", card_tint=0.9, stroke_lighten=0.0, goal_fill="#1f2933", action_tint=0.86)
+_THEME_KEYS = ("background", "ink", "muted", "shade", "line", "card_tint", "stroke_lighten", "goal_fill",
+               "action_tint")
+
+
+def parse_theme(raw: Any, path: str, name: str) -> Theme:
+    """Validate a theme file (see layouts/themes/dark.yaml); missing keys come from light."""
+    f = _Fields(raw, path, f"theme {name!r}", _THEME_KEYS)
+    colors = {k: f.color(k, getattr(LIGHT, k)) for k in ("background", "ink", "muted", "shade", "line", "goal_fill")}
+    mixes = {k: f.number(k, getattr(LIGHT, k), lo=0, hi=1) for k in ("card_tint", "stroke_lighten", "action_tint")}
+    return Theme(name=name, **colors, **mixes)  # type: ignore[arg-type]
+
+
+def find_theme(name: str | None, near: list[Path]) -> Theme:
+    """``name`` (a theme in a ``themes/`` folder beside ``near`` paths, or a YAML file);
+    None gives light (from themes/light.yaml when present)."""
+    if name and (name.endswith((".yaml", ".yml")) or "/" in name):
+        path = Path(name)
+        return parse_theme(load_yaml(path), str(path), path.stem)
+    wanted = name or "light"
+    looked: list[str] = []
+    for base in near:
+        candidate = base / "themes" / f"{wanted}.yaml"
+        looked.append(str(candidate))
+        if candidate.is_file():
+            return parse_theme(load_yaml(candidate), str(candidate), wanted)
+    if wanted == "light":
+        return LIGHT
+    raise InputError(f"theme {wanted!r} not found (looked for {', '.join(dict.fromkeys(looked))})", "--theme")
 
 
 def check_groups(data: Dataset, rules: LayoutRules) -> None:

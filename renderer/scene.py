@@ -114,6 +114,22 @@ class Scene:
     desc: str
     background: str | None
     children: tuple[Node, ...] = field(default_factory=tuple)
+    view: tuple[float, float, float, float] | None = None  # content box shown on the canvas (x, y, w, h)
+
+    @property
+    def viewbox(self) -> tuple[float, float, float, float]:
+        """The content box drawn onto the (width × height) canvas, centred and uniformly scaled."""
+        return self.view or (0.0, 0.0, self.width, self.height)
+
+
+def fit(scene: Scene, width: float, height: float) -> Scene:
+    """The same drawing on a (width × height) px canvas: scaled uniformly and centred."""
+    vx, vy, vw, vh = scene.viewbox
+    k = min(width / vw, height / vh)
+    ew, eh = width / k, height / k
+    view = (vx - (ew - vw) / 2, vy - (eh - vh) / 2, ew, eh)
+    return Scene(width=width, height=height, title=scene.title, desc=scene.desc, background=scene.background,
+                 children=scene.children, view=view)
 
 
 def walk(nodes: tuple[Node, ...]) -> list[Node]:

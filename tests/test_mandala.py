@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from renderer.colors import contrast
 from renderer.errors import Warnings
 from renderer.mandala import (
-    BLOCKS, build_mandala, chart_grid, contrast, find_tables, fit_text, load_mandala, parse_markdown,
+    BLOCKS, build_mandala, chart_grid, find_tables, fit_text, load_mandala, parse_markdown,
     to_markdown, to_yaml_data,
 )
 from renderer.scene import texts
@@ -168,7 +169,7 @@ def test_mini_chart_matches_golden_svg(tmp_path: Path, cli) -> None:
 
 def test_mandala_cli_renders_png_and_is_byte_identical(tmp_path: Path, cli) -> None:
     for out in ("a", "b"):
-        run = cli("mandala", MANDALA_YAML, "-o", tmp_path / out, "--lang", "zh-CN")
+        run = cli("mandala", MANDALA_YAML, "-o", tmp_path / out)
         assert run.code == 0, run.err
     for name in ("ai-infra-mandala.svg", "ai-infra-mandala.png"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()

@@ -1,31 +1,76 @@
-"""Backends turn a Scene into bytes; the registry is keyed by file extension."""
+"""Backends turn a Scene into bytes; the registry is keyed by file extension.
+
+Raster and PDF output come from a *raster backend*: ``cairo`` (default; PNG drawn
+directly with cairo, PDF through cairosvg) or ``matplotlib`` (Agg and its PDF writer,
+for machines without libcairo). ``auto`` picks cairo when libcairo loads, else
+matplotlib, and says so once on stderr.
+"""
 
 from __future__ import annotations
 
+import sys
 from typing import Callable
 
 from ..scene import Scene
 
-Writer = Callable[[Scene, float], bytes]
+Writer = Callable[[Scene, float, str], bytes]
+BACKENDS = ("auto", "cairo", "matplotlib")
+_chosen: dict[str, str] = {}
 
 
-def _svg(scene: Scene, scale: float) -> bytes:
+def cairo_available() -> bool:
+    """Whether libcairo can be loaded (cairocffi imports)."""
+    try:
+        import cairocffi  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+def resolve_backend(name: str) -> str:
+    """The concrete raster backend for ``name`` (auto → cairo or matplotlib)."""
+    if name not in BACKENDS:
+        raise ValueError(f"unknown backend {name!r} (known: {', '.join(BACKENDS)})")
+    if name != "auto":
+        return name
+    if "auto" not in _chosen:
+        _chosen["auto"] = "cairo" if cairo_available() else "matplotlib"
+        if _chosen["auto"] == "matplotlib":
+            print("notice: libcairo could not be loaded; rendering PNG/PDF with matplotlib", file=sys.stderr)
+    return _chosen["auto"]
+
+
+def _svg(scene: Scene, scale: float, backend: str) -> bytes:
     from .svg import render_svg
 
     return render_svg(scene)
 
 
-def _png(scene: Scene, scale: float) -> bytes:
+def _png(scene: Scene, scale: float, backend: str) -> bytes:
+    if resolve_backend(backend) == "matplotlib":
+        from .mpl import render_png_mpl
+
+        return render_png_mpl(scene, scale)
     from .png import render_png
 
     return render_png(scene, scale)
 
 
-WRITERS: dict[str, Writer] = {"svg": _svg, "png": _png}
+def _pdf(scene: Scene, scale: float, backend: str) -> bytes:
+    if resolve_backend(backend) == "matplotlib":
+        from .mpl import render_pdf_mpl
+
+        return render_pdf_mpl(scene)
+    from .pdf import render_pdf
+
+    return render_pdf(scene)
+
+
+WRITERS: dict[str, Writer] = {"svg": _svg, "png": _png, "pdf": _pdf}
 
 
 def writer_for(fmt: str) -> Writer:
-    """The writer for a format name such as ``svg`` or ``png``."""
+    """The writer for a format name such as ``svg``, ``png`` or ``pdf``."""
     try:
         return WRITERS[fmt.lower().lstrip(".")]
     except KeyError:

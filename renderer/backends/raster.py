@@ -30,12 +30,15 @@ def draw_scene(scene: Scene, scale: float) -> Any:
     width, height = math.ceil(scene.width * scale), math.ceil(scene.height * scale)
     surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, width, height)
     ctx = cairo.Context(surface)
-    ctx.scale(scale, scale)
+    vx, vy, vw, vh = scene.viewbox
+    k = scale * scene.width / vw
+    ctx.scale(k, k)
+    ctx.translate(-vx, -vy)
     if scene.background:
         ctx.set_source_rgb(*_rgb(scene.background))
         ctx.paint()
     for node in scene.children:
-        _draw(ctx, node, scale)
+        _draw(ctx, node, k)
     surface.flush()
     return surface
 

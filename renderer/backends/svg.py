@@ -86,14 +86,16 @@ def _write(node: Node, out: list[str]) -> None:
 def render_svg(scene: Scene) -> bytes:
     """A self-contained SVG document (no fonts, no external files), UTF-8."""
     w, h = n(scene.width), n(scene.height)
+    vx, vy, vw, vh = (n(v) for v in scene.viewbox)
     out = [
         '<?xml version="1.0" encoding="utf-8"?>\n',
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" '
-        f'width="{w}" height="{h}" viewBox="0 0 {w} {h}">',
+        f'width="{w}" height="{h}" viewBox="{vx} {vy} {vw} {vh}">',
         f"<title>{esc(scene.title)}</title><desc>{esc(scene.desc)}</desc>",
     ]
     if scene.background:
-        out.append(f'<rect class="background" x="0" y="0" width="{w}" height="{h}" fill="{esc(scene.background)}"/>')
+        out.append(f'<rect class="background" x="{vx}" y="{vy}" width="{vw}" height="{vh}" '
+                   f'fill="{esc(scene.background)}"/>')
     for node in scene.children:
         _write(node, out)
     out.append("</svg>\n")

@@ -1,0 +1,188 @@
+"""Jobs: one chart in one language, theme and size, to some formats — built in memory.
+
+The CLI's ``render`` and ``mandala`` commands run one job; ``build`` and ``check`` run
+every job of the config file (``landscape.yaml``). Nothing is written here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, Warnings
+from .model import LANGS, _Fields, check_groups, find_theme, load_dataset, load_rules
+from .yamlio import line_of, load_yaml
+
+LANDSCAPE_SIZES = {"slide-16x9": (1920.0, 1080.0), "a4-landscape": (1123.0, 794.0), "readme": (1280.0, None)}
+MANDALA_SIZES = ("square", "a4-landscape", "slide-16x9")
+FORMATS = ("svg", "png", "pdf")
+
+
+@dataclass(frozen=True)
+class Job:
+    """What to build. ``lang``/``theme``/``size`` None mean the defaults (no file-name suffix)."""
+
+    kind: str  # landscape | mandala
+    source: Path
+    out_dir: Path
+    formats: tuple[str, ...] = ("svg", "png")
+    layout: Path | None = None
+    lang: str | None = None
+    theme: str | None = None
+    size: str | None = None
+    scale: float = 2.0
+    backend: str = "auto"
+    logos: Path | None = None
+    table: int = 1
+    title: str | None = None
+    report: Path | None = None
+
+    def stem(self) -> str:
+        """Output file name without extension, e.g. ``ai-infra-landscape.en.dark``."""
+        base = self.source.stem
+        suffix = "-landscape" if self.kind == "landscape" else "-mandala"
+        name = base if base.endswith(suffix) else base + suffix
+        for part in (self.lang, self.theme, self.size):
+            if part:
+                name += f".{part}"
+        return name
+
+
+def _default_layout(data: Path) -> Path:
+    candidates = [data.parent.parent / "layouts" / data.name, data.parent / "layouts" / data.name,
+                  Path("layouts") / data.name]
+    for c in candidates:
+        if c.is_file():
+            return c
+    raise InputError(f"no layout file found (looked for {candidates[0]}); pass --layout FILE", str(data))
+
+
+def _default_logos(data: Path) -> Path:
+    for c in (data.parent.parent / "logos", data.parent / "logos"):
+        if c.is_dir():
+            return c
+    return Path("logos")
+
+
+def _theme_dirs(job: Job, layout: Path | None) -> list[Path]:
+    dirs = [layout.parent] if layout else []
+    return dirs + [job.source.parent.parent / "layouts", Path("layouts")]
+
+
+def run(job: Job, warnings: Warnings, engine: Any = None) -> tuple[list[tuple[Path, bytes]], str]:
+    """Every output of ``job`` as (path, bytes), plus a one-line summary."""
+    from .backends import resolve_backend, writer_for
+    from .text import TextEngine
+
+    try:
+        writers = [(fmt, writer_for(fmt)) for fmt in job.formats]
+        resolve_backend(job.backend)
+    except ValueError as exc:
+        raise InputError(str(exc), "--format/--backend") from None
+    if not writers:
+        raise InputError("no output format given", "--format")
+    engine = engine or TextEngine()
+    if job.kind == "landscape":
+        scene, summary, extra = _landscape(job, warnings, engine)
+    else:
+        scene, summary, extra = _mandala(job, warnings, engine)
+    engine.save()
+    base = job.out_dir / job.stem()
+    payloads = [(base.with_name(f"{base.name}.{fmt}"), writer(scene, job.scale, job.backend))
+                for fmt, writer in writers]
+    return payloads + extra, summary
+
+
+def _landscape(job: Job, warnings: Warnings, engine: Any) -> tuple[Any, str, list[tuple[Path, bytes]]]:
+    from .landscape import build_landscape
+    from .scene import fit
+
+    layout = job.layout or _default_layout(job.source)
+    rules = load_rules(layout, job.lang, warnings)
+    data = load_dataset(job.source, rules.lang, warnings)
+    check_groups(data, rules)
+    theme = find_theme(job.theme, _theme_dirs(job, layout))
+    logos = job.logos or _default_logos(job.source)
+    result = build_landscape(data, rules, engine, logos, warnings, theme)
+    scene = result.scene
+    if job.size:
+        if job.size not in LANDSCAPE_SIZES:
+            raise InputError(f"unknown size {job.size!r} (known: {', '.join(LANDSCAPE_SIZES)})", "--size")
+        width, height = LANDSCAPE_SIZES[job.size]
+        if height is not None:
+            # re-lay out with a chart height that brings the canvas close to the preset's shape
+            target = rules.width * height / width
+            chart_h = max(300.0, rules.chart_height + target - scene.height)
+            result = build_landscape(data, replace(rules, chart_height=chart_h), engine, logos, Warnings(), theme)
+        else:
+            height = width * result.scene.height / result.scene.width
+        scene = fit(result.scene, width, round(height))
+    extra: list[tuple[Path, bytes]] = []
+    if job.report:
+        report = {"metrics": result.metrics, "boxes": [asdict(b) for b in result.boxes]}
+        extra.append((job.report, (json.dumps(report, ensure_ascii=False, indent=1) + "\n").encode()))
+    m = result.metrics
+    return scene, f"{m['cards']} cards, {m['overlaps']} overlaps, mean displacement {m['mean_displacement']} px", extra
+
+
+def _mandala(job: Job, warnings: Warnings, engine: Any) -> tuple[Any, str, list[tuple[Path, bytes]]]:
+    from .mandala import build_mandala, load_mandala
+
+    chart = load_mandala(job.source, job.lang, warnings, job.table)
+    theme = find_theme(job.theme, _theme_dirs(job, None))
+    size = job.size or "square"
+    if size not in MANDALA_SIZES:
+        raise InputError(f"unknown size {size!r} (known: {', '.join(MANDALA_SIZES)})", "--size")
+    result = build_mandala(chart, engine, warnings, size, job.title, theme)
+    return result.scene, f"goal {chart.goal!r}, 8 pillars", []
+
+
+# ---------------------------------------------------------------- config file
+
+CONFIG = "landscape.yaml"
+
+
+def load_config(path: Path) -> list[Job]:
+    """The jobs listed in a config file (see landscape.yaml at the repository root)."""
+    raw = load_yaml(path)
+    top = _Fields(raw, str(path), "config", ("outputs",))
+    entries = top.sequence("outputs", required=True)
+    root = path.parent
+    jobs: list[Job] = []
+    for i, entry in enumerate(entries):
+        f = _Fields(entry, str(path), f"output #{i + 1}",
+                    ("kind", "data", "layout", "langs", "themes", "sizes", "formats", "out", "scale", "table"))
+        kind = f.text("kind", required=True)
+        if kind not in ("landscape", "mandala"):
+            raise f.fail("kind", f"kind must be landscape or mandala, got {kind!r}")
+        data = root / (f.text("data", required=True) or "")
+        layout = root / f.text("layout") if f.has("layout") else None
+
+        def options(key: str, allowed: tuple[str, ...] | None) -> list[str | None]:
+            values = f.sequence(key) or [None]
+            out: list[str | None] = []
+            for j, v in enumerate(values):
+                if v in (None, "default"):
+                    out.append(None)
+                elif not isinstance(v, str) or (allowed and v not in allowed):
+                    raise InputError(f"output #{i + 1}: {key} entry {v!r} is not one of "
+                                     f"{', '.join(allowed or ())}", str(path), line_of(f.raw(key), j))
+                else:
+                    out.append(v)
+            return out
+
+        formats = tuple(str(v) for v in (f.sequence("formats") or ["svg", "png"]))
+        for fmt in formats:
+            if fmt not in FORMATS:
+                raise f.fail("formats", f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+        sizes = LANDSCAPE_SIZES if kind == "landscape" else {s: None for s in MANDALA_SIZES}
+        for lang in options("langs", LANGS):
+            for theme in options("themes", None):
+                for size in options("sizes", tuple(sizes)):
+                    jobs.append(Job(kind=kind, source=data, layout=layout, out_dir=root / (f.text("out", "output")
+                                                                                           or "output"),
+                                    formats=formats, lang=lang, theme=theme, size=size,
+                                    scale=f.number("scale", 2.0, lo=0.1, hi=16), table=int(f.number("table", 1, lo=1))))
+    return jobs

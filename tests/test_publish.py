@@ -1,0 +1,169 @@
+"""Publishing: config-driven build and check, determinism, PDF, presets, languages, themes, backends."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from renderer import backends
+from renderer.errors import Warnings
+from renderer.jobs import Job, load_config, run
+
+from .conftest import FIXTURES, ROOT
+from .test_raster import mean_difference
+
+SVG = "{http://www.w3.org/2000/svg}"
+SMALL = FIXTURES / "small.yaml"
+SMALL_LAYOUT = FIXTURES / "small-layout.yaml"
+
+
+def config(tmp_path: Path, extra: str = "") -> Path:
+    path = tmp_path / "landscape.yaml"
+    path.write_text(f"""outputs:
+  - kind: landscape
+    data: {SMALL}
+    layout: {SMALL_LAYOUT}
+    langs: [default, zh-CN]
+    themes: [default, dark]
+    formats: [svg, png]
+    out: out
+  - kind: mandala
+    data: {FIXTURES / 'mini-mandala.yaml'}
+    formats: [svg]
+    out: out
+{extra}""", encoding="utf-8")
+    return path
+
+
+def test_config_expands_languages_and_themes(tmp_path: Path) -> None:
+    jobs = load_config(config(tmp_path))
+    assert [j.stem() for j in jobs] == ["small-landscape", "small-landscape.dark", "small-landscape.zh-CN",
+                                        "small-landscape.zh-CN.dark", "mini-mandala"]
+    assert all(j.out_dir == tmp_path / "out" for j in jobs)
+
+
+def test_build_then_check_passes_and_a_stale_file_fails(tmp_path: Path, cli) -> None:
+    cfg = config(tmp_path)
+    run_ = cli("build", "--config", cfg)
+    assert run_.code == 0, run_.err
+    assert cli("check", "--config", cfg).code == 0
+    svg = tmp_path / "out" / "small-landscape.zh-CN.svg"
+    svg.write_text(svg.read_text(encoding="utf-8").replace("AI / 应用层", "x"), encoding="utf-8")
+    (tmp_path / "out" / "mini-mandala.svg").unlink()
+    svg.write_bytes(svg.read_bytes() + b" ")
+    result = cli("check", "--config", cfg)
+    assert result.code == 1
+    assert f"stale:   {svg}" in result.out
+    assert f"missing: {tmp_path / 'out' / 'mini-mandala.svg'}" in result.out
+    assert "2 of 9 output(s) out of date" in result.out
+
+
+def test_config_errors_name_the_line(tmp_path: Path, cli) -> None:
+    cfg = config(tmp_path).read_text(encoding="utf-8").replace("themes: [default, dark]", "themes: [default, dark]\n    colour: red")
+    path = tmp_path / "bad.yaml"
+    path.write_text(cfg, encoding="utf-8")
+    result = cli("check", "--config", path)
+    assert result.code == 2 and f"{path}:7: output #1: unknown key 'colour'" in result.err
+
+
+def _render_in_subprocess(out: Path, *args: str) -> None:
+    env = {**os.environ, "PYTHONHASHSEED": str(len(str(out)))}  # different hash seeds per process
+    subprocess.run([sys.executable, "-m", "renderer", *args, "-o", str(out)], check=True, cwd=ROOT, env=env,
+                   capture_output=True)
+
+
+def test_outputs_are_byte_identical_across_processes(tmp_path: Path) -> None:
+    for name in ("a", "bb"):
+        _render_in_subprocess(tmp_path / name, "render", str(SMALL), "--layout", str(SMALL_LAYOUT), "--logos",
+                              str(FIXTURES / "logos"), "--format", "svg,png,pdf")
+        _render_in_subprocess(tmp_path / name, "mandala", str(FIXTURES / "mini-mandala.yaml"), "--format",
+                              "svg,png,pdf")
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert names == ["mini-mandala.pdf", "mini-mandala.png", "mini-mandala.svg", "small-landscape.pdf",
+                     "small-landscape.png", "small-landscape.svg"]
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "bb" / name).read_bytes(), name
+
+
+def test_pdf_is_vector_with_the_page_size_of_the_scene(engine) -> None:
+    payloads, _ = run(Job(kind="mandala", source=FIXTURES / "mini-mandala.yaml", out_dir=Path("x"),
+                          formats=("pdf",)), Warnings(), engine)
+    pdf = payloads[0][1]
+    assert pdf.startswith(b"%PDF")
+    assert b"/Subtype /Image" not in pdf and b"/Font" not in pdf  # outlines, not fonts or pixels
+    box = re.search(rb"/MediaBox \[ ?0 0 ([\d.]+) ([\d.]+) ?\]", pdf)
+    assert box and float(box.group(1)) == pytest.approx(1600 * 0.75) and float(box.group(2)) == pytest.approx(1200)
+
+
+@pytest.mark.parametrize("size,expected", [("slide-16x9", (1920, 1080)), ("a4-landscape", (1123, 794))])
+def test_landscape_size_presets(engine, size: str, expected: tuple[int, int]) -> None:
+    job = Job(kind="landscape", source=ROOT / "data" / "ai-infra.yaml", layout=ROOT / "layouts" / "ai-infra.yaml",
+              out_dir=Path("x"), formats=("svg", "png"), size=size, scale=1.0)
+    payloads, _ = run(job, Warnings(), engine)
+    root = ET.fromstring(payloads[0][1])
+    assert (float(root.get("width")), float(root.get("height"))) == expected
+    vx, vy, vw, vh = (float(v) for v in root.get("viewBox").split())
+    assert vw / vh == pytest.approx(expected[0] / expected[1], rel=1e-3)
+    cards = [g for g in root.iter(SVG + "g") if "card" in (g.get("class") or "").split()]
+    for g in cards:  # every card inside the visible box
+        r = g.find(f".//{SVG}rect")
+        x, y, w, h = (float(r.get(k)) for k in ("x", "y", "width", "height"))
+        assert vx <= x and x + w <= vx + vw and vy <= y and y + h <= vy + vh
+    assert Image.open(io.BytesIO(payloads[1][1])).size == expected
+
+
+def test_missing_translations_are_one_warning_line(tmp_path: Path, cli) -> None:
+    layout = tmp_path / "l.yaml"
+    layout.write_text(SMALL_LAYOUT.read_text(encoding="utf-8").replace(
+        "bottom: Kernel / Runtime", "bottom: {en: Kernel / Runtime}").replace(
+        "{label: Apps,", "{label: {en: Apps},"), encoding="utf-8")
+    result = cli("render", SMALL, "--layout", layout, "--lang", "zh-CN", "-o", tmp_path, "--format", "svg")
+    assert result.code == 0, result.err
+    lines = [l for l in result.err.splitlines() if "no zh-CN text" in l]
+    assert len(lines) == 1 and "2 label(s), using en" in lines[0]
+    assert "'bottom'" in lines[0] and "'label'" in lines[0]
+    assert (tmp_path / "small-landscape.zh-CN.svg").is_file()
+
+
+def test_dark_theme_and_unknown_theme(tmp_path: Path, cli) -> None:
+    result = cli("render", ROOT / "data" / "ai-infra.yaml", "--theme", "dark", "-o", tmp_path, "--format", "svg")
+    assert result.code == 0, result.err
+    root = ET.parse(tmp_path / "ai-infra-landscape.dark.svg").getroot()
+    assert root.find(f"{SVG}rect").get("fill") == "#0d1117"
+    bad = cli("render", ROOT / "data" / "ai-infra.yaml", "--theme", "neon", "-o", tmp_path, "--format", "svg")
+    assert bad.code == 2 and "theme 'neon' not found" in bad.err
+
+
+def test_cairo_and_matplotlib_backends_agree(engine) -> None:
+    job = Job(kind="landscape", source=ROOT / "data" / "ai-infra.yaml", layout=ROOT / "layouts" / "ai-infra.yaml",
+              out_dir=Path("x"), formats=("png",), scale=1.0)
+    cairo_png = run(job, Warnings(), engine)[0][0][1]
+    mpl_png = run(replace(job, backend="matplotlib"), Warnings(), engine)[0][0][1]
+    assert Image.open(io.BytesIO(mpl_png)).size == Image.open(io.BytesIO(cairo_png)).size
+    assert mean_difference(cairo_png, mpl_png) < 0.03
+
+
+def test_matplotlib_pdf_is_deterministic(engine) -> None:
+    job = Job(kind="mandala", source=FIXTURES / "mini-mandala.yaml", out_dir=Path("x"), formats=("pdf",),
+              backend="matplotlib")
+    first, second = run(job, Warnings(), engine)[0][0][1], run(job, Warnings(), engine)[0][0][1]
+    assert first.startswith(b"%PDF") and first == second
+
+
+def test_auto_backend_falls_back_to_matplotlib(monkeypatch: pytest.MonkeyPatch, capsys, engine) -> None:
+    monkeypatch.setattr(backends, "cairo_available", lambda: False)
+    monkeypatch.setattr(backends, "_chosen", {})
+    job = Job(kind="mandala", source=FIXTURES / "mini-mandala.yaml", out_dir=Path("x"), formats=("png",), scale=0.5)
+    png = run(job, Warnings(), engine)[0][0][1]
+    assert Image.open(io.BytesIO(png)).size == (800, 800)
+    err = capsys.readouterr().err
+    assert err.count("notice: libcairo could not be loaded; rendering PNG/PDF with matplotlib") == 1
