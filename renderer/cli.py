@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
@@ -115,7 +116,12 @@ def cmd_check(args: argparse.Namespace, warnings: Warnings) -> int:
     engine = TextEngine()
     stale: list[str] = []
     count = 0
+    only = set(_formats(args.formats)) if args.formats else None
     for job in _config_jobs(args):
+        if only is not None:
+            job = replace(job, formats=tuple(f for f in job.formats if f in only))
+            if not job.formats:
+                continue
         for path, payload in run(job, warnings, engine)[0]:
             count += 1
             if not path.is_file():
@@ -179,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text)
         p.add_argument("--config", default=CONFIG, help=f"config file (default: {CONFIG})")
         p.add_argument("--kind", choices=("landscape", "mandala"), help="only outputs of this kind")
+        if name == "check":
+            p.add_argument("--formats", help="only these formats, e.g. svg (PNG/PDF bytes depend on the "
+                                             "cairo/zlib versions of the machine)")
         p.set_defaults(func=func)
     return parser
 

@@ -78,7 +78,8 @@ def run(job: Job, warnings: Warnings, engine: Any = None) -> tuple[list[tuple[Pa
 
     try:
         writers = [(fmt, writer_for(fmt)) for fmt in job.formats]
-        resolve_backend(job.backend)
+        if set(job.formats) - {"svg"}:  # libcairo is only loaded when a raster or PDF is wanted
+            resolve_backend(job.backend)
     except ValueError as exc:
         raise InputError(str(exc), "--format/--backend") from None
     if not writers:
