@@ -113,10 +113,19 @@ def _landscape(job: Job, warnings: Warnings, engine: Any) -> tuple[Any, str, lis
             raise InputError(f"unknown size {job.size!r} (known: {', '.join(LANDSCAPE_SIZES)})", "--size")
         width, height = LANDSCAPE_SIZES[job.size]
         if height is not None:
-            # re-lay out with a chart height that brings the canvas close to the preset's shape
-            target = rules.width * height / width
-            chart_h = max(300.0, rules.chart_height + target - scene.height)
-            result = build_landscape(data, replace(rules, chart_height=chart_h), engine, logos, Warnings(), theme)
+            # re-lay out towards the preset's shape: a shorter chart, and a wider canvas when the
+            # cards need more height than the shape allows (then more of them share a row)
+            aspect = width / height
+            fitted = rules
+            for _ in range(3):
+                current = result.scene
+                if abs(current.width / current.height - aspect) < 0.02:
+                    break
+                new_width = max(fitted.width, current.height * aspect) if current.width / current.height < aspect \
+                    else fitted.width
+                chart_h = max(300.0, fitted.chart_height + new_width / aspect - current.height)
+                fitted = replace(fitted, width=round(new_width), chart_height=chart_h)
+                result = build_landscape(data, fitted, engine, logos, Warnings(), theme)
         else:
             height = width * result.scene.height / result.scene.width
         scene = fit(result.scene, width, round(height))
