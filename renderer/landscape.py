@@ -560,7 +560,8 @@ class _Builder:
 
 
 def _f(v: float) -> str:
-    return f"{v:.2f}".rstrip("0").rstrip(".") or "0"
+    text = f"{v:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
 
 
 def _quadrant(p: Project, rules: LayoutRules) -> str:

@@ -5,13 +5,13 @@ A logo that cannot be found or read is reported once and replaced by a monogram.
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .sanitize import LIMITS, UnsafeLogo, raster_thumbnail, sanitize_svg
+
 _RASTER = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
-_MAX_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -60,32 +60,41 @@ def _from_file(ref: str, logo_dir: Path) -> Logo:
     base = logo_dir.resolve()
     path = (logo_dir / ref).resolve()
     if base not in path.parents:
-        raise LogoError(f"{ref!r} is outside {logo_dir}")
+        raise LogoError(f"{ref!r} is outside {logo_dir} (after following links)")
     if not path.is_file():
-        raise LogoError(f"{path.relative_to(base)} not found in {logo_dir}")
+        raise LogoError(f"{ref} not found in {logo_dir}")
+    if path.stat().st_size > LIMITS.max_logo_bytes:
+        raise LogoError(f"{ref} is larger than {LIMITS.max_logo_bytes // 1024} KiB")
     data = path.read_bytes()
-    if len(data) > _MAX_BYTES:
-        raise LogoError(f"{ref} is larger than {_MAX_BYTES // 1024} KiB")
     suffix = path.suffix.lower()
-    if suffix == ".svg":
-        w, h = _svg_size(data, ref)
-        return Logo(kind="image", width=w, height=h, mime="image/svg+xml", data=data)
-    if suffix not in _RASTER:
-        raise LogoError(f"{ref}: unsupported logo type {suffix!r} (use svg, png, jpeg or webp)")
-    from PIL import Image, UnidentifiedImageError
-
     try:
-        with Image.open(io.BytesIO(data)) as im:
-            im.load()
-            w, h = im.size
-            if suffix == ".webp":
-                out = io.BytesIO()
-                im.save(out, format="PNG", optimize=False)
-                data = out.getvalue()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise LogoError(f"{ref}: cannot read image ({exc.__class__.__name__})") from None
-    mime = "image/png" if suffix == ".webp" else _RASTER[suffix]
-    return Logo(kind="image", width=float(w), height=float(h), mime=mime, data=data)
+        if suffix == ".svg":
+            clean = sanitize_svg(data)
+            w, h = _svg_size(clean, ref)
+            if len(clean) > LIMITS.max_svg_output_bytes:
+                png, pw, ph = _rasterise(clean, ref, w, h)
+                return Logo(kind="image", width=float(pw), height=float(ph), mime="image/png", data=png)
+            return Logo(kind="image", width=w, height=h, mime="image/svg+xml", data=clean)
+        if suffix not in _RASTER:
+            raise LogoError(f"{ref}: unsupported logo type {suffix!r} (use svg, png, jpeg or webp)")
+        png, w, h = raster_thumbnail(data)
+    except UnsafeLogo as exc:
+        raise LogoError(f"{ref} {exc}") from None
+    return Logo(kind="image", width=float(w), height=float(h), mime="image/png", data=png)
+
+
+def _rasterise(svg: bytes, ref: str, w: float, h: float) -> tuple[bytes, int, int]:
+    """A PNG thumbnail of a (sanitised) SVG that is too large to embed as vector."""
+    side = LIMITS.thumbnail_px
+    k = side / max(w, h)
+    try:
+        import cairosvg
+
+        png = cairosvg.svg2png(bytestring=svg, output_width=max(1, round(w * k)),
+                               output_height=max(1, round(h * k)), unsafe=False)
+    except Exception as exc:  # noqa: BLE001 - any failure of a third-party renderer is a bad logo
+        raise LogoError(f"{ref}: too large to embed and cannot be rasterised ({exc.__class__.__name__})") from None
+    return png, max(1, round(w * k)), max(1, round(h * k))
 
 
 def _svg_size(data: bytes, ref: str) -> tuple[float, float]:

@@ -40,7 +40,61 @@ def _paint(style: Style) -> list[tuple[str, str]]:
     return out
 
 
-def _write(node: Node, out: list[str]) -> None:
+class _Shared:
+    """Logo paths and images used more than once: stored once in <defs>, drawn with <use>."""
+
+    def __init__(self, nodes: tuple[Node, ...]) -> None:
+        counts: dict[object, int] = {}
+        order: list[object] = []
+        for node in _all(nodes):
+            key = _key(node)
+            if key is not None:
+                if key not in counts:
+                    order.append(key)
+                counts[key] = counts.get(key, 0) + 1
+        self.ids = {key: f"shared-{i + 1}" for i, key in enumerate(k for k in order if counts[k] > 1)}
+
+    def defs(self, nodes: tuple[Node, ...]) -> str:
+        """The <defs> element holding every shared item (empty when none)."""
+        if not self.ids:
+            return ""
+        done: set[object] = set()
+        parts = ["<defs>"]
+        for node in _all(nodes):
+            key = _key(node)
+            if key in self.ids and key not in done:
+                done.add(key)
+                if isinstance(node, Image):
+                    parts.append(f'<image id="{self.ids[key]}" width="1" height="1" preserveAspectRatio="none" '
+                                 f'xlink:href="{_data_uri(node)}"/>')
+                elif isinstance(node, Path):
+                    parts.append(f'<path id="{self.ids[key]}" d="{esc(node.d)}"/>')
+        parts.append("</defs>")
+        return "".join(parts)
+
+
+def _all(nodes: tuple[Node, ...]) -> list[Node]:
+    out: list[Node] = []
+    for node in nodes:
+        out.append(node)
+        if isinstance(node, Group):
+            out.extend(_all(node.children))
+    return out
+
+
+def _key(node: Node) -> object:
+    if isinstance(node, Image):
+        return ("image", node.mime, node.data)
+    if isinstance(node, Path) and node.transform:  # logos; plain paths are not repeated
+        return ("path", node.d)
+    return None
+
+
+def _data_uri(node: Image) -> str:
+    return f"data:{node.mime};base64,{base64.b64encode(node.data).decode('ascii')}"
+
+
+def _write(node: Node, out: list[str], shared: _Shared) -> None:
     if isinstance(node, Group):
         attrs: list[tuple[str, str]] = []
         if node.id:
@@ -54,7 +108,7 @@ def _write(node: Node, out: list[str]) -> None:
         if node.href:
             out.append(f'<a xlink:href="{esc(node.href)}" target="_blank">')
         for child in node.children:
-            _write(child, out)
+            _write(child, out, shared)
         if node.href:
             out.append("</a>")
         out.append("</g>")
@@ -71,14 +125,22 @@ def _write(node: Node, out: list[str]) -> None:
         out.append(f"<line{_attrs(geo + _paint(node.style))}/>")
     elif isinstance(node, Path):
         extra = [("transform", node.transform)] if node.transform else []
-        out.append(f"<path{_attrs([('d', node.d)] + extra + _paint(node.style))}/>")
+        ref = shared.ids.get(_key(node))
+        if ref:
+            out.append(f"<use{_attrs([('xlink:href', '#' + ref)] + extra + _paint(node.style))}/>")
+        else:
+            out.append(f"<path{_attrs([('d', node.d)] + extra + _paint(node.style))}/>")
     elif isinstance(node, Text):
         out.append(f'<path class="text {esc(node.role)}" d="{node.d}" fill="{esc(node.fill)}"/>')
     elif isinstance(node, Image):
-        href = f"data:{node.mime};base64,{base64.b64encode(node.data).decode('ascii')}"
-        geo = [("x", n(node.x)), ("y", n(node.y)), ("width", n(node.w)), ("height", n(node.h)),
-               ("preserveAspectRatio", "xMidYMid meet"), ("xlink:href", href)]
-        out.append(f"<image{_attrs(geo)}/>")
+        ref = shared.ids.get(_key(node))
+        if ref:
+            t = f"translate({n(node.x)} {n(node.y)}) scale({n(node.w)} {n(node.h)})"
+            out.append(f'<use xlink:href="#{ref}" transform="{t}"/>')
+        else:
+            geo = [("x", n(node.x)), ("y", n(node.y)), ("width", n(node.w)), ("height", n(node.h)),
+                   ("preserveAspectRatio", "xMidYMid meet"), ("xlink:href", _data_uri(node))]
+            out.append(f"<image{_attrs(geo)}/>")
     else:
         raise TypeError(f"unknown scene node {type(node).__name__}")
 
@@ -96,7 +158,9 @@ def render_svg(scene: Scene) -> bytes:
     if scene.background:
         out.append(f'<rect class="background" x="{vx}" y="{vy}" width="{vw}" height="{vh}" '
                    f'fill="{esc(scene.background)}"/>')
+    shared = _Shared(scene.children)
+    out.append(shared.defs(scene.children))
     for node in scene.children:
-        _write(node, out)
+        _write(node, out, shared)
     out.append("</svg>\n")
     return "".join(out).encode("utf-8")
