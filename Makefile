@@ -3,7 +3,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install landscape mandala check test bench clean
+.PHONY: install landscape mandala check test fuzz bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -26,6 +26,10 @@ check: install
 
 test: install
 	$(PY) -m pytest
+
+# 7,000 generated inputs per fuzz test (21,000 in all); `make test` runs 700 each
+fuzz: install
+	LANDSCAPE_FUZZ_EXAMPLES=7000 $(PY) -m pytest tests/test_fuzz.py
 
 bench: install
 	$(PY) tests/bench.py

@@ -20,7 +20,7 @@ class InputError(Exception):
         where = self.file or "<input>"
         if self.line is not None:
             where = f"{where}:{self.line}"
-        return f"{where}: {self.message}"
+        return f"{where}: {' '.join(self.message.split())}"  # always one line
 
 
 class LayoutError(InputError):

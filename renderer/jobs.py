@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Warnings
-from .model import LANGS, _Fields, check_groups, find_theme, load_dataset, load_rules
+from .model import LANGS, LIMITS, _Fields, check_groups, find_theme, load_dataset, load_rules
 from .yamlio import line_of, load_yaml
 
 LANDSCAPE_SIZES = {"slide-16x9": (1920.0, 1080.0), "a4-landscape": (1123.0, 794.0), "readme": (1280.0, None)}
@@ -85,11 +85,19 @@ def run(job: Job, warnings: Warnings, engine: Any = None) -> tuple[list[tuple[Pa
     if not writers:
         raise InputError("no output format given", "--format")
     engine = engine or TextEngine()
-    if job.kind == "landscape":
-        scene, summary, extra = _landscape(job, warnings, engine)
-    else:
-        scene, summary, extra = _mandala(job, warnings, engine)
-    engine.save()
+    try:
+        if job.kind == "landscape":
+            scene, summary, extra = _landscape(job, warnings, engine)
+        else:
+            scene, summary, extra = _mandala(job, warnings, engine)
+    finally:
+        engine.save()
+    if set(job.formats) & {"png"}:
+        pixels = round(scene.width * job.scale) * round(scene.height * job.scale)
+        if pixels > LIMITS.max_raster_pixels:
+            raise InputError(f"the PNG would be {round(scene.width * job.scale)}×{round(scene.height * job.scale)} "
+                             f"pixels, more than {LIMITS.max_raster_pixels:,} (max_raster_pixels); lower --scale",
+                             str(job.source))
     base = job.out_dir / job.stem()
     payloads = [(base.with_name(f"{base.name}.{fmt}"), writer(scene, job.scale, job.backend))
                 for fmt, writer in writers]

@@ -174,6 +174,9 @@ def find_tables(text: str) -> list[_Table]:
     return tables
 
 
+_INVISIBLE_CELL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
 def _bold(cell: str) -> tuple[str, bool]:
     m = re.fullmatch(r"\*\*(.+?)\*\*|__(.+?)__", cell.strip())
     if m:
@@ -191,7 +194,11 @@ def parse_markdown(text: str, path: str, warnings: Warnings, table: int = 1) -> 
     if not 1 <= table <= len(nine):
         raise InputError(f"--table {table}: there are only {len(nine)} 9×9 table(s)", path)
     chosen = nine[table - 1]
-    grid = [[_bold(c) for c in row] for row in chosen.rows]
+    cleaned = [[_INVISIBLE_CELL.sub("", c) for c in row] for row in chosen.rows]
+    if cleaned != chosen.rows:
+        warnings.add(f"{path}: control, zero-width or bidi characters removed from table {table} "
+                     f"(line {chosen.line})")
+    grid = [[_bold(c) for c in row] for row in cleaned]
     return grid_to_mandala(grid, path, chosen.line, warnings)
 
 

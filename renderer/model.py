@@ -17,6 +17,22 @@ from .errors import InputError, Warnings
 from .yamlio import LDict, LList, line_of, load_yaml
 
 STAGES = ("early", "mature")
+# zero-width characters and bidi controls: invisible, and able to disguise a name
+_INVISIBLE = set("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a\u202b\u202c\u202d\u202e"
+                 "\u2066\u2067\u2068\u2069\u061c")
+
+
+@dataclass(frozen=True)
+class InputLimits:
+    """Named limits on data and layout files (documented in SECURITY.md)."""
+
+    max_text_chars: int = 300  # any name or label
+    max_projects: int = 20_000
+    max_canvas_px: float = 20_000  # canvas width, chart height
+    max_raster_pixels: int = 120_000_000  # PNG width × height after --scale
+
+
+LIMITS = InputLimits()
 LANGS = ("en", "zh-CN")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -77,6 +93,17 @@ class _Fields:
         value = str(value).strip()
         if not value:
             raise self.fail(key, f"{key!r} must not be empty")
+        return self.clean(key, value)
+
+    def clean(self, key: str, value: str) -> str:
+        """Refuse text that is too long or holds control, zero-width or bidi characters."""
+        if len(value) > LIMITS.max_text_chars:
+            raise self.fail(key, f"{key!r} is {len(value):,} characters long; the limit is "
+                                 f"{LIMITS.max_text_chars} (max_text_chars)")
+        for ch in value:
+            if ch in _INVISIBLE or (unicodedata.category(ch) == "Cc" and ch not in "\n\t"):
+                raise self.fail(key, f"{key!r} contains the invisible or control character U+{ord(ch):04X}; "
+                                     f"remove it")
         return value
 
     def number(self, key: str, default: float | None = None, *, lo: float | None = None,
@@ -112,6 +139,9 @@ class _Fields:
                 if code not in LANGS:
                     raise InputError(f"{self.item}: {key!r} has unknown language {code!r} "
                                      f"(known: {', '.join(LANGS)})", self.file, line_of(value, code))
+            for code, text in value.items():
+                if isinstance(text, str):
+                    self.clean(key, text.strip())
             pick = value.get(lang) or value.get("en")
             if value.get(lang) is None:
                 warnings.missing_translation(lang, f"{self.file}:{self.line(key)} {self.item} {key!r}")
@@ -210,6 +240,8 @@ def parse_dataset(raw: Any, path: str, lang: str, warnings: Warnings) -> Dataset
     items = top.sequence("projects", required=True)
     if not items:
         raise top.fail("projects", "'projects' is empty; add at least one project")
+    if len(items) > LIMITS.max_projects:
+        raise top.fail("projects", f"{len(items):,} projects; the limit is {LIMITS.max_projects:,} (max_projects)")
     projects: list[Project] = []
     by_name: dict[str, int] = {}
     by_slug: dict[str, tuple[str, int]] = {}
@@ -238,9 +270,12 @@ def parse_dataset(raw: Any, path: str, lang: str, warnings: Warnings) -> Dataset
             other, other_line = by_slug[slug]
             raise f.fail("name", f"id {slug!r} clashes with {other!r} (line {other_line}); rename one")
         by_slug[slug] = (name, f.line() or line)
+        url = f.text("url")
+        if url is not None and not re.match(r"https?://[^\s<>\"]+$", url):
+            raise f.fail("url", f"'url' must be an http(s) address, got {url[:60]!r}")
         projects.append(Project(
             name=name, slug=slug, group=group, stage=stage, x=x, y=y,
-            url=f.text("url"), logo=f.text("logo"), tags=tuple(tags), line=f.line() or line,
+            url=url, logo=f.text("logo"), tags=tuple(tags), line=f.line() or line,
         ))
     return Dataset(path=path, title=title, subtitle=subtitle, projects=tuple(projects))
 
@@ -439,10 +474,10 @@ def parse_rules(raw: Any, path: str, lang: str | None, warnings: Warnings) -> La
         raise card.fail("dash", f"'dash' must be numbers like '5 3', got {style.dash!r}")
     return LayoutRules(
         path=path, lang=lang, declared_lang=declared,
-        width=canvas.number("width", 1600, lo=400, hi=20000),
+        width=canvas.number("width", 1600, lo=400, hi=LIMITS.max_canvas_px),
         margin=canvas.number("margin", 32, lo=0, hi=500),
         title_size=title.number("size", 30, lo=8, hi=200),
-        chart_height=chart.number("height", 900, lo=100, hi=20000),
+        chart_height=chart.number("height", 900, lo=100, hi=LIMITS.max_canvas_px),
         chart_padding=chart.number("padding", 12, lo=0, hi=200),
         gap=chart.number("gap", 8, lo=0, hi=200),
         split_x=chart.number("split_x", 50, lo=1, hi=99),
@@ -454,7 +489,7 @@ def parse_rules(raw: Any, path: str, lang: str | None, warnings: Warnings) -> La
         legend_notes=legend.label("notes", lang, warnings, "right-side labels = category") or "",
         footnote=top.label("footnote", lang, warnings),
         grow=Grow(step=grow.number("step", 40, lo=1, hi=5000),
-                  max_height=grow.number("max_height", 6000, lo=100, hi=40000)),
+                  max_height=grow.number("max_height", 6000, lo=100, hi=LIMITS.max_canvas_px * 4)),
     )
 
 

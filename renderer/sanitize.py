@@ -153,7 +153,8 @@ def raster_thumbnail(data: bytes, limits: Limits = LIMITS) -> tuple[bytes, int, 
         with Image.open(io.BytesIO(data)) as im:
             w, h = im.size
             if w <= 0 or h <= 0 or w * h > limits.max_raster_pixels:
-                raise UnsafeLogo(f"is {w}×{h} pixels, more than {limits.max_raster_pixels:,} (decompression bomb?)")
+                raise UnsafeLogo(f"is {w}×{h} pixels: more than {limits.max_raster_pixels:,} pixels "
+                                 f"(decompression bomb?)")
             im.draft("RGBA", (limits.thumbnail_px, limits.thumbnail_px))
             im = im.convert("RGBA")
             im.thumbnail((limits.thumbnail_px, limits.thumbnail_px))
@@ -162,5 +163,45 @@ def raster_thumbnail(data: bytes, limits: Limits = LIMITS) -> tuple[bytes, int, 
             return out.getvalue(), im.size[0], im.size[1]
     except UnsafeLogo:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError:
+        raise UnsafeLogo(f"has more than {limits.max_raster_pixels:,} pixels (decompression bomb?)") from None
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise UnsafeLogo(f"cannot be decoded ({exc.__class__.__name__})") from None
+
+
+def audit_svg(data: bytes, depth: int = 0) -> list[str]:
+    """Problems that must never appear in an SVG we write: scripts, event attributes,
+    ``<foreignObject>``, references that load anything outside the document (links on
+    ``<a>`` are navigation and must be http(s)). Embedded SVG images are checked too."""
+    import base64
+
+    problems: list[str] = []
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        return [f"not well-formed: {exc}"]
+    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
+        problems.append("DOCTYPE/ENTITY present")
+    for el in root.iter():
+        tag = _local(el.tag) if isinstance(el.tag, str) else ""
+        if tag in ("script", "foreignObject", "iframe", "embed", "object"):
+            problems.append(f"<{tag}> element")
+        for key, value in el.attrib.items():
+            name = _local(key)
+            if name.lower().startswith("on"):
+                problems.append(f"event attribute {name}")
+            if name == "href":
+                if tag == "a":
+                    if not re.match(r"https?://", value):
+                        problems.append(f"link to {value[:40]!r}")
+                elif value.startswith("data:image/svg+xml;base64,") and depth < 3:
+                    inner = base64.b64decode(value.split(",", 1)[1])
+                    problems += [f"embedded SVG: {p}" for p in audit_svg(inner, depth + 1)]
+                elif not (value.startswith("#") or _DATA_IMAGE.match(value)
+                          or value.startswith("data:image/svg+xml;base64,")):
+                    problems.append(f"external reference {value[:40]!r}")
+            if "url(" in value.lower() and not _css_ok(value):
+                problems.append(f"external url() in {name}")
+        if tag == "style" and not _css_ok(el.text or ""):
+            problems.append("external reference in <style>")
+    return problems

@@ -190,7 +190,7 @@ class TextEngine:
     """Measures text and turns it into outline path data (px, y down)."""
 
     def __init__(self) -> None:
-        self.faces = {bold: Face.open(font_path(bold)) for bold in (False, True)}
+        self.faces: dict[bool, Face] = {}  # opened on first use
         self.missing: dict[str, set[str]] = {}
         self._scaled: dict[tuple[bool, float, int], tuple[int, int, str, int, int, int]] = {}
 
@@ -200,7 +200,10 @@ class TextEngine:
             face.save()
 
     def _face(self, bold: bool) -> Face:
-        return self.faces[bold]
+        face = self.faces.get(bold)
+        if face is None:
+            face = self.faces[bold] = Face.open(font_path(bold))
+        return face
 
     def ascent(self, size: float, bold: bool = False) -> float:
         """Distance from baseline to the top of tall glyphs, px."""

@@ -60,15 +60,22 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+MAX_YAML_BYTES = 20 * 1024 * 1024
+
+
 def load_yaml(path: Path | str) -> Any:
-    """Parse a YAML file; syntax errors become one-line InputErrors with the line."""
+    """Parse a YAML file (at most MAX_YAML_BYTES); syntax errors become one-line InputErrors."""
     name = str(path)
     try:
+        if Path(path).stat().st_size > MAX_YAML_BYTES:
+            raise InputError(f"file is larger than {MAX_YAML_BYTES // (1024 * 1024)} MiB", name)
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError("file not found", name) from None
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start})", name) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", name) from None
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", name) from None
     return load_yaml_text(text, name)
@@ -85,8 +92,11 @@ def load_yaml_text(text: str, name: str) -> Any:
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
         raise InputError(f"YAML syntax error: {problem}", name, line) from None
+    except yaml.reader.ReaderError as exc:
+        raise InputError(f"YAML error: {exc.reason} (character #x{exc.character:04x} at position "
+                         f"{exc.position}); remove it", name) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"YAML error: {exc}", name) from None
+        raise InputError(f"YAML error: {str(exc).splitlines()[0]}", name) from None
     finally:
         loader.dispose()
 

@@ -46,3 +46,40 @@ def cli(capsys: pytest.CaptureFixture[str]):
 def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Keep the glyph cache of the test run out of the user's home."""
     os.environ.setdefault("LANDSCAPE_CACHE", str(tmp_path_factory.mktemp("glyph-cache")))
+
+
+AUDITED: list[int] = []
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _audit_every_svg() -> None:
+    """Every SVG the suite produces is scanned for scripts, event attributes,
+    foreignObject and references outside the document; a finding fails the test."""
+    from renderer.backends import svg as svg_backend
+    from renderer.sanitize import audit_svg
+
+    original = svg_backend.render_svg
+
+    def audited(scene):  # type: ignore[no-untyped-def]
+        data = original(scene)
+        problems = audit_svg(data)
+        assert not problems, f"unsafe SVG produced: {problems[:5]}"
+        AUDITED.append(len(data))
+        return data
+
+    svg_backend.render_svg = audited
+    yield
+    svg_backend.render_svg = original
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rendering never opens a network connection: any attempt fails the test."""
+    import socket
+
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError(f"network connection attempted: {args!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)

@@ -49,7 +49,7 @@ def test_cached_glyphs_give_identical_outlines(tmp_path: Path, monkeypatch: pyte
     cold.save()
     assert list(tmp_path.glob("*.json"))
     warm = TextEngine()
-    assert warm.faces[False]._font is None  # served from the cache, font not opened
+    assert warm._face(False)._font is None  # served from the cache, font not opened
     assert warm.outline("Gateway 网关 Qq", 3.3, 17.7, 13) == a
 
 

@@ -8,6 +8,7 @@ The document is serialised directly (attributes in a fixed order, numbers with a
 from __future__ import annotations
 
 import base64
+import re
 
 from ..scene import Circle, Group, Image, Line, Node, Path, Rect, Scene, Style, Text
 
@@ -20,9 +21,12 @@ def n(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def esc(text: str) -> str:
-    """Escape text for an attribute value or element content."""
-    return text.translate(_ESCAPES)
+    """Escape text for an attribute value or element content; characters XML forbids are dropped."""
+    return _XML_INVALID.sub("", text).translate(_ESCAPES)
 
 
 def _attrs(pairs: list[tuple[str, str]]) -> str:
