@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import LayoutError, Warnings
-from .layout import Box, NoFit, Placed, Region, overlaps, place
+from .layout import Box, NoFit, Placed, Region, overlaps, place, spread
 from .logos import Logo, LogoError, monogram, resolve
 from .colors import contrast, luminance, mix
-from .model import LIGHT, Band, Dataset, LayoutRules, Project, Theme, check_groups
+from .model import BADGE_TAGS, LIGHT, Band, Dataset, LayoutRules, Project, Theme, check_groups
 from .scene import Circle, Group, Image, Line, Node, Path as PathNode, Rect, Scene, Style, Text
 from .text import TextEngine
 
@@ -23,6 +23,7 @@ QUADRANTS = ("top-left", "top-right", "bottom-left", "bottom-right")
 AXIS_SIZE = 17.0
 SMALL = 12.5
 LABEL_PAD = 10.0
+BADGE_SIZE = 8.5  # px, tag badge text
 
 
 @dataclass(frozen=True)
@@ -119,8 +120,12 @@ class _Builder:
         if len(lines) * size * 1.15 > inner_h:
             lines = [(p.name, self.text.measure(p.name, size, owner=p.name))]
         label_w = max(w for _, w in lines)
-        w = max(c.min_width, c.padding * 2 + c.logo_size + 7 + label_w)
+        w = max(c.min_width, c.padding * 2 + c.logo_size + 7 + label_w + self._badges_w(p))
         return CardSpec(project=p, w=round(w + 0.5), h=c.height, font_size=size, lines=tuple(lines), logo=logo)
+
+    def _badges_w(self, p: Project) -> float:
+        """Width (px) of the tag badges drawn at the right end of a card, with their gap."""
+        return sum(self.text.measure(BADGE_TAGS[t], BADGE_SIZE, True) + 8 + 5 for t in p.tags if t in BADGE_TAGS)
 
     def _label_lines(self, name: str, size: float, width: float, owner: str) -> list[tuple[str, float]]:
         full = self.text.measure(name, size, owner=owner)
@@ -196,9 +201,10 @@ class _Builder:
         return max(self._height(AXIS_SIZE, True), self._height(SMALL))
 
     def _band_col_w(self) -> float:
-        if not self.rules.bands:
+        labels = [b.label for b in self.rules.bands] + [n.label for n in self.rules.notes]
+        if not labels:
             return 0.0
-        widest = max(self.text.measure(b.label, SMALL + 0.5, True, owner="band label") for b in self.rules.bands)
+        widest = max(self.text.measure(label, SMALL + 0.5, True, owner="band label") for label in labels)
         return widest + 2 * LABEL_PAD + 6
 
     def _chart_x(self) -> tuple[float, float]:
@@ -448,12 +454,32 @@ class _Builder:
             parts.append(Rect(bx0 + 6, cy - tag_h / 2, bx1 - bx0 - 6, tag_h, Style(fill=self.card_fill(group.color)), rx=4))
             parts.append(self.centred(band.label, bx0 + 6 + (bx1 - bx0 - 6) / 2, cy, SMALL + 0.5, self.theme.ink, True,
                                       "band-label", frame=True))
+        parts.extend(self._notes(fr))
         parts.append(Rect(x0, y0, x1 - x0, y1 - y0, Style(stroke=self.theme.line, stroke_width=1.4, dash="4 4")))
         sx, sy = self.split(fr)
         line = Style(stroke=self.theme.line, stroke_width=1.2, dash="6 5")
         parts.append(Line(sx, y0, sx, y1, line))
         parts.append(Line(x0, sy, x1, sy, line))
         return Group(children=tuple(parts), id="chart")
+
+    def _notes(self, fr: _Frame) -> list[Node]:
+        """Free right-side labels at their y hints, spread so that none overlap."""
+        notes = self.rules.notes
+        if not notes:
+            return []
+        ix0, iy0, ix1, iy1 = self.inner(fr)
+        bx0, bx1 = fr.band_col
+        tag_h = self._height(SMALL + 0.5, True) + 10
+        tops = spread([iy1 - n.y / 100 * (iy1 - iy0) for n in notes], [tag_h] * len(notes), fr.chart[1],
+                      fr.chart[3], 6)
+        out: list[Node] = []
+        for note, top in zip(notes, tops):
+            color = self.rules.groups[note.group].color if note.group else self.theme.line
+            out.append(Rect(bx0, top, 4, tag_h, Style(fill=color), rx=1))
+            out.append(Rect(bx0 + 6, top, bx1 - bx0 - 6, tag_h, Style(fill=self.card_fill(color)), rx=4))
+            out.append(self.centred(note.label, bx0 + 6 + (bx1 - bx0 - 6) / 2, top + tag_h / 2, SMALL + 0.5,
+                                    self.theme.ink, True, "band-label", frame=True))
+        return out
 
     def _axes(self, fr: _Frame) -> list[Node]:
         r = self.rules
@@ -497,7 +523,7 @@ class _Builder:
             out.append(self.centred(text, x + self.text.measure(text, SMALL) / 2, cy, SMALL, self.theme.ink,
                                     role="legend", frame=True))
             x += self.text.measure(text, SMALL) + 28
-        if r.legend_notes and r.bands:
+        if r.legend_notes and (r.bands or r.notes):
             out.append(self.centred(r.legend_notes, x + self.text.measure(r.legend_notes, SMALL) / 2, cy, SMALL,
                                     self.theme.muted, role="legend", frame=True))
         if r.footnote:
@@ -526,9 +552,18 @@ class _Builder:
             base = top + i * line_h + (line_h - asc - desc) / 2 + asc
             node = self.label(line, tx, base, s.font_size, self.theme.ink, owner=p.name)
             bx, by, bw, bh = node.box
-            if bx + bw > pl.x + pl.w - c.padding + 0.5 or by < pl.y or by + bh > pl.y + pl.h:
+            if bx + bw > pl.x + pl.w - c.padding - self._badges_w(p) + 0.5 or by < pl.y or by + bh > pl.y + pl.h:
                 spill = 1
             children.append(node)
+        bx = pl.x + pl.w - c.padding
+        for tag in reversed([t for t in p.tags if t in BADGE_TAGS]):
+            text = BADGE_TAGS[tag]
+            tw = self.text.measure(text, BADGE_SIZE, True)
+            bx -= tw + 8
+            children.append(Rect(bx, pl.y + (pl.h - 13) / 2, tw + 8, 13, Style(fill="#326ce5"), rx=6.5))
+            children.append(self.centred(text, bx + (tw + 8) / 2, pl.y + pl.h / 2, BADGE_SIZE, "#ffffff", True,
+                                         "badge"))
+            bx -= 5
         classes = ("card", "early") if p.early else ("card",)
         title = f"{p.name} — {g.label} · {'early stage' if p.early else 'mature'}"
         return Group(children=tuple(children), id=p.slug, classes=classes + (f"group-{p.group}",), title=title,
@@ -541,7 +576,7 @@ class _Builder:
     def _badge(self, s: CardSpec, x: float, y: float, size: float, color: str, fill: str) -> list[Node]:
         logo = s.logo
         if logo is None:
-            mono = monogram(s.project.name)
+            mono = s.project.monogram or monogram(s.project.name)
             fs = size * (0.5 if len(mono) > 1 else 0.58)
             return [Circle(x + size / 2, y + size / 2, size / 2, Style(fill=color)),
                     self.centred(mono, x + size / 2, y + size / 2, fs, "#ffffff", True, "monogram")]

@@ -197,6 +197,18 @@ def _solve_row(row: list[Box], x0: float, x1: float, gap: float) -> list[float]:
     return [v + off for v, off in zip(z, offsets)]
 
 
+def spread(centres: list[float], sizes: list[float], lo: float, hi: float, gap: float) -> list[float]:
+    """1-D placement (px): starts of intervals near their hinted centres, in order, ``gap`` apart,
+    inside [lo, hi] — the same exact least-squares solver as a row of cards."""
+    order = sorted(range(len(centres)), key=lambda i: (centres[i], i))
+    row = [Box(str(i), sizes[i], 0.0, centres[i], 0.0, "") for i in order]
+    starts = _solve_row(row, lo, hi, gap) if row else []
+    out = [0.0] * len(centres)
+    for i, start in zip(order, starts):
+        out[i] = start
+    return out
+
+
 def _isotonic(values: list[float]) -> list[float]:
     """Non-decreasing least-squares fit (pool adjacent violators)."""
     means: list[float] = []

@@ -211,6 +211,7 @@ class Project:
     logo: str | None
     tags: tuple[str, ...]
     line: int
+    monogram: str | None = None
 
     @property
     def early(self) -> bool:
@@ -228,7 +229,8 @@ class Dataset:
     projects: tuple[Project, ...]
 
 
-_PROJECT_KEYS = ("name", "group", "stage", "x", "y", "url", "logo", "tags", "description")
+_PROJECT_KEYS = ("name", "group", "stage", "x", "y", "url", "logo", "monogram", "tags", "description")
+BADGE_TAGS = {"k8s-feature": "K8s"}  # tags drawn as a small badge on the card
 
 
 def parse_dataset(raw: Any, path: str, lang: str, warnings: Warnings) -> Dataset:
@@ -270,12 +272,15 @@ def parse_dataset(raw: Any, path: str, lang: str, warnings: Warnings) -> Dataset
             other, other_line = by_slug[slug]
             raise f.fail("name", f"id {slug!r} clashes with {other!r} (line {other_line}); rename one")
         by_slug[slug] = (name, f.line() or line)
+        mono = f.text("monogram")
+        if mono is not None and len(mono) > 3:
+            raise f.fail("monogram", f"'monogram' is at most 3 characters, got {mono!r}")
         url = f.text("url")
         if url is not None and not re.match(r"https?://[^\s<>\"]+$", url):
             raise f.fail("url", f"'url' must be an http(s) address, got {url[:60]!r}")
         projects.append(Project(
             name=name, slug=slug, group=group, stage=stage, x=x, y=y,
-            url=url, logo=f.text("logo"), tags=tuple(tags), line=f.line() or line,
+            url=url, logo=f.text("logo"), tags=tuple(tags), line=f.line() or line, monogram=mono,
         ))
     return Dataset(path=path, title=title, subtitle=subtitle, projects=tuple(projects))
 
@@ -307,6 +312,15 @@ class Band:
     y0: float
     y1: float
     line: int
+
+
+@dataclass(frozen=True)
+class Note:
+    """A right-side label at a y hint (0–100), not tied to a band."""
+
+    label: str
+    y: float
+    group: str | None
 
 
 @dataclass(frozen=True)
@@ -363,6 +377,7 @@ class LayoutRules:
     groups: dict[str, Group]
     bands: tuple[Band, ...]
     strips: tuple[Strip, ...]
+    notes: tuple[Note, ...]
     card: CardStyle
     legend_early: str
     legend_mature: str
@@ -372,7 +387,7 @@ class LayoutRules:
 
 
 _LAYOUT_KEYS = ("lang", "canvas", "title", "chart", "axis_labels", "quadrant_labels", "groups",
-                "bands", "strips", "card", "legend", "footnote", "grow")
+                "bands", "strips", "notes", "card", "legend", "footnote", "grow")
 _SIDES = ("top", "bottom", "left", "right")
 _QUADS = ("top_left", "top_right", "bottom_left", "bottom_right")
 
@@ -449,6 +464,17 @@ def parse_rules(raw: Any, path: str, lang: str | None, warnings: Warnings) -> La
         strips.append(Strip(id=slugify(label), label=label, groups=ids,
                             rows=int(s.number("rows", 1, lo=1, hi=20))))
 
+    notes: list[Note] = []
+    for i, nraw in enumerate(top.sequence("notes")):
+        nf = _Fields(nraw, path, f"note #{i + 1}", ("label", "y", "group"))
+        ngroup = nf.text("group")
+        if ngroup is not None and ngroup not in groups:
+            raise nf.fail("group", f"unknown group {ngroup!r}")
+        notes.append(Note(label=nf.label("label", lang, warnings, required=True) or "",
+                          y=nf.number("y", required=True, lo=0, hi=100), group=ngroup))
+    if bands and notes:
+        raise top.fail("notes", "use either bands (labels tied to y ranges) or notes (free labels), not both")
+
     if bands:
         for gid in groups:
             if gid not in owner:
@@ -483,6 +509,7 @@ def parse_rules(raw: Any, path: str, lang: str | None, warnings: Warnings) -> La
         split_x=chart.number("split_x", 50, lo=1, hi=99),
         split_y=chart.number("split_y", 50, lo=1, hi=99),
         axis=axis_text, quadrants=quad_text, groups=groups, bands=tuple(bands), strips=tuple(strips),
+        notes=tuple(notes),
         card=style,
         legend_early=legend.label("early", lang, warnings, "dashed = early stage / exploring") or "",
         legend_mature=legend.label("mature", lang, warnings, "solid = mature / standardised") or "",
