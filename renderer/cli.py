@@ -53,7 +53,8 @@ def cmd_render(args: argparse.Namespace, warnings: Warnings) -> int:
     job = Job(kind="landscape", source=Path(args.data), layout=Path(args.layout) if args.layout else None,
               out_dir=Path(args.output), formats=_formats(args.format), lang=args.lang, theme=args.theme,
               size=args.size, scale=args.scale, backend=args.backend,
-              logos=Path(args.logos) if args.logos else None, report=Path(args.report) if args.report else None)
+              logos=Path(args.logos) if args.logos else None, report=Path(args.report) if args.report else None,
+              input_format=args.input_format, map=Path(args.map) if args.map else None)
     return _run_and_write(job, warnings)
 
 
@@ -73,6 +74,28 @@ def cmd_import_mandala(args: argparse.Namespace, warnings: Warnings) -> int:
 
     chart = load_mandala(Path(args.input), "en", warnings, args.table)
     sys.stdout.write(yaml.safe_dump(to_yaml_data(chart), allow_unicode=True, sort_keys=False, width=100))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, warnings: Warnings) -> int:
+    """Convert landscape2 or AI-Infra JSON into a data file and a layout file."""
+    import yaml
+
+    from .jobs import import_source
+    from .model import parse_dataset, parse_rules
+
+    job = Job(kind="landscape", source=Path(args.input), out_dir=Path("."), input_format=args.format,
+              logos=Path(args.logos) if args.logos else None, map=Path(args.map) if args.map else None)
+    data, layout = import_source(job, warnings)
+    rules = parse_rules(layout, f"{args.input} (imported layout)", None, warnings)  # both must validate
+    parse_dataset(data, args.input, rules.lang, warnings)
+    data_out = Path(args.output)
+    layout_out = Path(args.layout_out) if args.layout_out else data_out.parent.parent / "layouts" / data_out.name
+    head = f"# Imported from {args.input} ({args.format}) by `landscape import`.\n"
+    for path, payload in ((data_out, data), (layout_out, layout)):
+        text = head + yaml.safe_dump(payload, allow_unicode=True, sort_keys=False, width=110)
+        write_atomic(path, text.encode("utf-8"))
+    print(f"{data_out}: {len(data['projects'])} projects; {layout_out}: {len(layout['groups'])} groups")
     return 0
 
 
@@ -159,7 +182,19 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--size", choices=tuple(LANDSCAPE_SIZES), help="canvas preset (default: natural size)")
     render.add_argument("--report", help="write a JSON report of every box and the layout metrics")
     render.add_argument("--logos", help="logo folder (default: logos/ beside data/)")
+    render.add_argument("--input-format", default="yaml", choices=("yaml", "ai-infra-json", "landscape2"),
+                        help="read DATA in another format, converted on the fly (see `landscape import`)")
+    render.add_argument("--map", help="landscape2 mapping file (with --input-format landscape2)")
     render.set_defaults(func=cmd_render)
+
+    imp2 = sub.add_parser("import", help="convert landscape2 YAML or AI-Infra JSON to data + layout files")
+    imp2.add_argument("format", choices=("landscape2", "ai-infra-json"))
+    imp2.add_argument("input", help="landscape.yml (landscape2) or data.json (AI-Infra)")
+    imp2.add_argument("-o", "--output", required=True, help="data file to write, e.g. data/x.yaml")
+    imp2.add_argument("--layout-out", help="layout file to write (default: layouts/<same name>)")
+    imp2.add_argument("--logos", help="logo folder (landscape2: hosted_logos/), read once")
+    imp2.add_argument("--map", help="landscape2 mapping file: categories → bands, maturity → x ranges")
+    imp2.set_defaults(func=cmd_import)
 
     mandala = sub.add_parser("mandala", help="render a 9×9 Mandala goal chart (YAML or Markdown table)")
     mandala.add_argument("input", help="Mandala YAML, or a Markdown file holding a 9×9 table")

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Warnings
-from .model import LANGS, LIMITS, _Fields, check_groups, find_theme, load_dataset, load_rules
+from .model import (LANGS, LIMITS, _Fields, check_groups, find_theme, load_dataset, load_rules, parse_dataset,
+                    parse_rules)
 from .yamlio import line_of, load_yaml
 
 LANDSCAPE_SIZES = {"slide-16x9": (1920.0, 1080.0), "a4-landscape": (1123.0, 794.0), "readme": (1280.0, None)}
@@ -38,6 +39,8 @@ class Job:
     table: int = 1
     title: str | None = None
     report: Path | None = None
+    input_format: str = "yaml"  # yaml | ai-infra-json | landscape2
+    map: Path | None = None
 
     def stem(self) -> str:
         """Output file name without extension, e.g. ``ai-infra-landscape.en.dark``."""
@@ -108,9 +111,16 @@ def _landscape(job: Job, warnings: Warnings, engine: Any) -> tuple[Any, str, lis
     from .landscape import build_landscape
     from .scene import fit
 
-    layout = job.layout or _default_layout(job.source)
-    rules = load_rules(layout, job.lang, warnings)
-    data = load_dataset(job.source, rules.lang, warnings)
+    if job.input_format == "yaml":
+        layout = job.layout or _default_layout(job.source)
+        rules = load_rules(layout, job.lang, warnings)
+        data = load_dataset(job.source, rules.lang, warnings)
+    else:
+        raw_data, raw_layout = import_source(job, warnings)
+        layout = job.layout
+        rules = load_rules(layout, job.lang, warnings) if layout else parse_rules(
+            raw_layout, f"{job.source} (imported layout)", job.lang, warnings)
+        data = parse_dataset(raw_data, str(job.source), rules.lang, warnings)
     check_groups(data, rules)
     theme = find_theme(job.theme, _theme_dirs(job, layout))
     logos = job.logos or _default_logos(job.source)
@@ -143,6 +153,18 @@ def _landscape(job: Job, warnings: Warnings, engine: Any) -> tuple[Any, str, lis
         extra.append((job.report, (json.dumps(report, ensure_ascii=False, indent=1) + "\n").encode()))
     m = result.metrics
     return scene, f"{m['cards']} cards, {m['overlaps']} overlaps, mean displacement {m['mean_displacement']} px", extra
+
+
+def import_source(job: Job, warnings: Warnings) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Data and layout dictionaries converted from another landscape format."""
+    from .importers import import_ai_infra_json, import_landscape2
+
+    if job.input_format == "ai-infra-json":
+        return import_ai_infra_json(job.source, warnings)
+    if job.input_format == "landscape2":
+        return import_landscape2(job.source, job.logos, job.map, warnings)
+    raise InputError(f"unknown input format {job.input_format!r} (known: yaml, ai-infra-json, landscape2)",
+                     "--input-format")
 
 
 def _mandala(job: Job, warnings: Warnings, engine: Any) -> tuple[Any, str, list[tuple[Path, bytes]]]:

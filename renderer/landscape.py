@@ -577,7 +577,8 @@ class _Builder:
         logo = s.logo
         if logo is None:
             mono = s.project.monogram or monogram(s.project.name)
-            fs = size * (0.5 if len(mono) > 1 else 0.58)
+            unit = max(self.text.measure(mono, 1.0, True), 0.01)
+            fs = min(size * (0.5 if len(mono) > 1 else 0.58), size * 0.8 / unit)
             return [Circle(x + size / 2, y + size / 2, size / 2, Style(fill=color)),
                     self.centred(mono, x + size / 2, y + size / 2, fs, "#ffffff", True, "monogram")]
         scale = min(size / logo.width, size / logo.height)
