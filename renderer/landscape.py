@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import LayoutError, Warnings
 from .layout import Box, NoFit, Placed, Region, overlaps, place, spread
-from .logos import Logo, LogoError, monogram, resolve
+from .logos import Logo, monogram, resolve_many
 from .colors import contrast, luminance, mix
 from .model import BADGE_TAGS, LIGHT, Band, Dataset, LayoutRules, Project, Theme, check_groups
 from .scene import Circle, Group, Image, Line, Node, Path as PathNode, Rect, Scene, Style, Text
@@ -97,6 +97,7 @@ class _Builder:
         self.band_of = {gid: band for band in rules.bands for gid in band.groups}
         self.strip_of = {gid: strip for strip in rules.strips for gid in strip.groups}
         self.frame_texts: list[Text] = []
+        self.logo_memo: dict[str, Logo | str] = {}
 
     # ------------------------------------------------------------ measuring
 
@@ -150,13 +151,16 @@ class _Builder:
         return min(options)[2]
 
     def _logo(self, p: Project) -> Logo | None:
+        """The card's logo; each distinct reference is read and sanitised once per run."""
         if not p.logo:
             return None
-        try:
-            return resolve(p.logo, self.logo_dir)
-        except LogoError as exc:
-            self.missing_logos.append(f"{p.name} ({exc})")
+        if p.logo not in self.logo_memo:
+            self.logo_memo.update(resolve_many([p.logo], self.logo_dir))
+        found = self.logo_memo[p.logo]
+        if isinstance(found, str):
+            self.missing_logos.append(f"{p.name} ({found})")
             return None
+        return found
 
     # ------------------------------------------------------------ frame
 
@@ -293,10 +297,14 @@ class _Builder:
         r = self.rules
         check_groups(self.data, r)
         self.missing_logos: list[str] = []
+        refs = sorted({p.logo for p in self.data.projects if p.logo})
+        self.logo_memo.update(resolve_many(refs, self.logo_dir))  # each logo read once
         specs = [self.measure_card(p) for p in self.data.projects]
         if self.missing_logos:
+            shown = self.missing_logos[:12]
+            more = len(self.missing_logos) - len(shown)
             self.warnings.add(f"monogram drawn instead of {len(self.missing_logos)} unusable logo(s): "
-                              + "; ".join(self.missing_logos))
+                              + "; ".join(shown) + (f"; … and {more} more" if more else ""))
         chart_h = r.chart_height
         strip_rows = [s.rows for s in r.strips]
         while True:

@@ -5,6 +5,9 @@ A logo that cannot be found or read is reported once and replaced by a monogram.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +15,7 @@ from pathlib import Path
 from .sanitize import LIMITS, UnsafeLogo, raster_thumbnail, sanitize_svg
 
 _RASTER = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
+_CACHE_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,25 @@ def resolve(ref: str, logo_dir: Path) -> Logo:
     if suffix:
         return _from_file(ref, logo_dir)
     return _from_simple_icons(ref)
+
+
+def resolve_many(refs: list[str], logo_dir: Path) -> dict[str, Logo | str]:
+    """Every reference resolved (a Logo, or the reason it cannot be used). Many logos are
+    sanitised on two processes: cold runs of large landscapes spend their time here."""
+    if len(refs) < 64:
+        return {ref: _resolve_or_reason(ref, logo_dir) for ref in refs}
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(_resolve_or_reason, refs, [logo_dir] * len(refs), chunksize=16))
+    return dict(zip(refs, results))
+
+
+def _resolve_or_reason(ref: str, logo_dir: Path) -> Logo | str:
+    try:
+        return resolve(ref, logo_dir)
+    except LogoError as exc:
+        return str(exc)
 
 
 def _from_simple_icons(slug: str) -> Logo:
@@ -67,25 +90,76 @@ def _from_file(ref: str, logo_dir: Path) -> Logo:
         raise LogoError(f"{ref} is larger than {LIMITS.max_logo_bytes // 1024} KiB")
     data = path.read_bytes()
     suffix = path.suffix.lower()
+    if suffix != ".svg" and suffix not in _RASTER:
+        raise LogoError(f"{ref}: unsupported logo type {suffix!r} (use svg, png, jpeg or webp)")
+    key = hashlib.sha256(suffix.encode() + b"\0" + data).hexdigest()
+    cached = _cache_get(key)
+    if cached is not None:
+        return cached
     try:
         if suffix == ".svg":
             clean = sanitize_svg(data)
             w, h = _svg_size(clean, ref)
             if len(clean) > LIMITS.max_svg_output_bytes:
                 png, pw, ph = _rasterise(clean, ref, w, h)
-                return Logo(kind="image", width=float(pw), height=float(ph), mime="image/png", data=png)
-            return Logo(kind="image", width=w, height=h, mime="image/svg+xml", data=clean)
-        if suffix not in _RASTER:
-            raise LogoError(f"{ref}: unsupported logo type {suffix!r} (use svg, png, jpeg or webp)")
-        png, w, h = raster_thumbnail(data)
+                logo = Logo(kind="image", width=float(pw), height=float(ph), mime="image/png", data=png)
+            else:
+                logo = Logo(kind="image", width=w, height=h, mime="image/svg+xml", data=clean)
+        else:
+            png, w, h = raster_thumbnail(data)
+            logo = Logo(kind="image", width=float(w), height=float(h), mime="image/png", data=png)
     except UnsafeLogo as exc:
         raise LogoError(f"{ref} {exc}") from None
-    return Logo(kind="image", width=float(w), height=float(h), mime="image/png", data=png)
+    _cache_put(key, logo)
+    return logo
 
 
-def _rasterise(svg: bytes, ref: str, w: float, h: float) -> tuple[bytes, int, int]:
-    """A PNG thumbnail of a (sanitised) SVG that is too large to embed as vector."""
-    side = LIMITS.thumbnail_px
+def _cache_file(key: str) -> Path:
+    from .text import cache_dir
+
+    return cache_dir() / "logos" / f"{key[:2]}" / f"{key}-v{_CACHE_VERSION}.json"
+
+
+def _cache_get(key: str) -> Logo | None:
+    """A logo processed by an earlier run (sanitising large files is the slow part)."""
+    try:
+        raw = json.loads(_cache_file(key).read_text(encoding="utf-8"))
+        return Logo(kind="image", width=float(raw["w"]), height=float(raw["h"]), mime=raw["mime"],
+                    data=base64.b64decode(raw["data"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _cache_put(key: str, logo: Logo) -> None:
+    import os
+    import tempfile
+
+    target = _cache_file(key)
+    payload = {"w": logo.width, "h": logo.height, "mime": logo.mime, "data": base64.b64encode(logo.data).decode()}
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(payload, fh)
+        os.replace(tmp, target)
+    except OSError:
+        pass  # the cache only saves time
+
+
+def raster_of(svg: bytes, px: int) -> bytes:
+    """A PNG of a sanitised SVG logo, ``px`` on its longest side, for raster backends (cached)."""
+    key = hashlib.sha256(svg + f"\0raster{px}".encode()).hexdigest()
+    cached = _cache_get(key)
+    if cached is not None:
+        return cached.data
+    w, h = _svg_size(svg, "logo")
+    png, pw, ph = _rasterise(svg, "logo", w, h, px)
+    _cache_put(key, Logo(kind="image", width=pw, height=ph, mime="image/png", data=png))
+    return png
+
+
+def _rasterise(svg: bytes, ref: str, w: float, h: float, side: int = LIMITS.thumbnail_px) -> tuple[bytes, int, int]:
+    """A PNG thumbnail (``side`` px on its longest side) of a sanitised SVG."""
     k = side / max(w, h)
     try:
         import cairosvg

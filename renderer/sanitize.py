@@ -25,7 +25,7 @@ class Limits:
     """Named limits for untrusted logos (bytes and pixels)."""
 
     max_logo_bytes: int = 2 * 1024 * 1024
-    max_svg_output_bytes: int = 96 * 1024  # larger sanitised SVGs become PNG thumbnails
+    max_svg_output_bytes: int = 32 * 1024  # larger sanitised SVGs become PNG thumbnails
     max_raster_pixels: int = 40_000_000  # checked before decoding
     thumbnail_px: int = 128  # longest side of raster thumbnails
     max_use_expansion: int = 2_000  # drawn elements after expanding <use>
@@ -110,7 +110,8 @@ def sanitize_svg(data: bytes, limits: Limits = LIMITS) -> bytes:
     for key in list(root.attrib):
         if key.lower().startswith("on") or not _ATTR_OK.match(key):
             del root.attrib[key]
-    _check_uses(root, limits)
+    if root.find(f".//{{{SVG_NS}}}use") is not None or root.find(".//use") is not None:
+        _check_uses(root, limits)
     ET.register_namespace("", SVG_NS)
     ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
     return ET.tostring(root, encoding="utf-8", xml_declaration=False)
@@ -120,6 +121,7 @@ def _check_uses(root: ET.Element, limits: Limits) -> None:
     """Refuse <use> cycles and <use> trees that expand beyond the budget."""
     ids = {el.get("id"): el for el in root.iter() if el.get("id")}
     cost: dict[int, int] = {}
+    budget = limits.max_use_expansion + sum(1 for _ in root.iter())  # the plain elements are free
 
     def expand(el: ET.Element, stack: tuple[int, ...]) -> int:
         key = id(el)
@@ -135,7 +137,7 @@ def _check_uses(root: ET.Element, limits: Limits) -> None:
             target = ids.get(ref[1:]) if ref.startswith("#") else None
             if target is not None:
                 total += expand(target, stack + (key,))
-        if total > limits.max_use_expansion:
+        if total > budget:
             raise UnsafeLogo(f"<use> elements expand to more than {limits.max_use_expansion} elements")
         cost[key] = total
         return total

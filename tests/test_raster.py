@@ -63,3 +63,16 @@ def test_path_parser_handles_the_whole_grammar() -> None:
     assert parse_path("M0 0a5 5 0 00.5.5")[1][1][-2:] == (0.5, 0.5)  # compact arc flags
     with pytest.raises(PathError):
         parse_path("M0 0 L1")
+
+
+def test_tall_images_drawn_in_bands_match_one_pass(engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from renderer.backends import png as png_module
+
+    rules = load_rules(FIXTURES / "small-layout.yaml")
+    data = load_dataset(FIXTURES / "small.yaml", rules.lang)
+    scene = build_landscape(data, rules, engine, FIXTURES / "logos", Warnings()).scene
+    whole = Image.open(io.BytesIO(render_png(scene, 1.0)))
+    monkeypatch.setattr(png_module, "_BAND_BYTES", 900 * 4 * 70)  # ~70 rows a band
+    banded = Image.open(io.BytesIO(render_png(scene, 1.0)))
+    assert banded.size == whole.size
+    assert ImageChops.difference(banded.convert("RGB"), whole.convert("RGB")).getbbox() is None

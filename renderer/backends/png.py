@@ -19,14 +19,31 @@ from ..scene import Scene
 
 _LEVEL = 6
 _STRIPES = 8
+_MAX_STRIPE_BYTES = 16 * 1024 * 1024  # big canvases: more, smaller stripes (memory)
 _BASE = 65521
 
 
+_BAND_BYTES = 64 * 1024 * 1024  # pixels drawn at once; taller images are drawn band by band
+
+
 def render_png(scene: Scene, scale: float = 2.0) -> bytes:
-    """PNG bytes of the scene (RGB, or RGBA when it has no background)."""
+    """PNG bytes of the scene (RGB, or RGBA when it has no background); memory stays near
+    one band of pixels however tall the canvas."""
+    import math
+
     from .raster import draw_scene
 
-    return encode_surface(draw_scene(scene, scale), opaque=scene.background is not None)
+    width, height = math.ceil(scene.width * scale), math.ceil(scene.height * scale)
+    band = max(64, min(height, _BAND_BYTES // (width * 4)))
+    opaque = scene.background is not None
+    parts: list[tuple[bytes, int, int]] = []
+    for top in range(0, height, band):
+        rows = min(band, height - top)
+        surface = draw_scene(scene, scale, top, rows)
+        parts += _encode_parts(surface.get_data(), width, rows, surface.get_stride(), opaque,
+                               last=top + rows >= height)
+        del surface
+    return _assemble(parts, width, height, opaque)
 
 
 def render_png_cairosvg(scene: Scene, scale: float = 2.0) -> bytes:
@@ -43,27 +60,35 @@ def render_png_cairosvg(scene: Scene, scale: float = 2.0) -> bytes:
 
 def encode_surface(surface: Any, opaque: bool) -> bytes:
     """Encode a cairo ARGB32 ImageSurface as PNG."""
-    return encode_png(bytes(surface.get_data()), surface.get_width(), surface.get_height(),
+    return encode_png(surface.get_data(), surface.get_width(), surface.get_height(),  # no copy of the pixels
                       surface.get_stride(), opaque)
 
 
-def encode_png(bgra: bytes, width: int, height: int, stride: int, opaque: bool) -> bytes:
+def encode_png(bgra: Any, width: int, height: int, stride: int, opaque: bool) -> bytes:
     """Encode cairo ARGB32 pixels (premultiplied, little-endian BGRA rows) as PNG."""
-    channels = 3 if opaque else 4
-    rows_per = max(1, -(-height // _STRIPES))
-    jobs = [(bgra, width, stride, start, min(height, start + rows_per), opaque, start + rows_per >= height)
-            for start in range(0, height, rows_per)]
+    return _assemble(_encode_parts(bgra, width, height, stride, opaque, last=True), width, height, opaque)
+
+
+def _encode_parts(bgra: Any, width: int, height: int, stride: int, opaque: bool,
+                  last: bool) -> list[tuple[bytes, int, int]]:
+    """Deflated stripes of these rows, two at a time on threads; the final one ends the stream."""
+    rows_per = max(1, min(-(-height // _STRIPES), _MAX_STRIPE_BYTES // max(stride, 1)))
+    jobs = [(bgra, width, stride, start, min(height, start + rows_per), opaque,
+             last and start + rows_per >= height) for start in range(0, height, rows_per)]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        parts = list(pool.map(_stripe, jobs))
+        return list(pool.map(_stripe, jobs))
+
+
+def _assemble(parts: list[tuple[bytes, int, int]], width: int, height: int, opaque: bool) -> bytes:
     adler = 1
     for _, part_adler, length in parts:
         adler = _adler_combine(adler, part_adler, length)
     idat = b"\x78\x9c" + b"".join(p for p, _, _ in parts) + struct.pack(">I", adler)
-    header = struct.pack(">IIBBBBB", width, height, 8, 2 if channels == 3 else 6, 0, 0, 0)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2 if opaque else 6, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
 
 
-def _stripe(job: tuple[bytes, int, int, int, int, bool, bool]) -> tuple[bytes, int, int]:
+def _stripe(job: tuple[Any, int, int, int, int, bool, bool]) -> tuple[bytes, int, int]:
     """Rows [start, stop): converted to RGB(A), filter byte 0, raw deflate; with Adler-32 and length.
 
     All stripes but the last end with a sync flush, on a byte boundary, so they join."""
@@ -71,7 +96,7 @@ def _stripe(job: tuple[bytes, int, int, int, int, bool, bool]) -> tuple[bytes, i
 
     data, width, stride, start, stop, opaque, last = job
     rows = stop - start
-    chunk = data[start * stride:stop * stride]
+    chunk = bytes(memoryview(data)[start * stride:stop * stride])
     if opaque:
         pixels = Image.frombuffer("RGB", (width, rows), chunk, "raw", "BGRX", stride, 1).tobytes()
     else:

@@ -23,24 +23,38 @@ def _rgb(color: str) -> tuple[float, float, float]:
     return int(color[1:3], 16) / 255, int(color[3:5], 16) / 255, int(color[5:7], 16) / 255
 
 
-def draw_scene(scene: Scene, scale: float) -> Any:
-    """A cairo ImageSurface (ARGB32) holding the scene at ``scale`` device px per px."""
+def draw_scene(scene: Scene, scale: float, top: int = 0, rows: int | None = None) -> Any:
+    """A cairo ImageSurface (ARGB32) holding the scene at ``scale`` device px per px; with
+    ``top``/``rows``, only that horizontal band of device rows (big canvases are drawn in bands)."""
     import cairocffi as cairo
 
     width, height = math.ceil(scene.width * scale), math.ceil(scene.height * scale)
-    surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, width, height)
+    rows = height - top if rows is None else rows
+    surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, width, rows)
     ctx = cairo.Context(surface)
     vx, vy, vw, vh = scene.viewbox
     k = scale * scene.width / vw
+    ctx.translate(0, -top)
     ctx.scale(k, k)
     ctx.translate(-vx, -vy)
     if scene.background:
         ctx.set_source_rgb(*_rgb(scene.background))
         ctx.paint()
+    visible = (vy + top / k - 2, vy + (top + rows) / k + 2)  # scene y range of the band
     for node in scene.children:
-        _draw(ctx, node, k)
+        _draw(ctx, node, k, visible)
     surface.flush()
     return surface
+
+
+def _outline(node: Group) -> tuple[float, float] | None:
+    """The y extent of a card or Mandala cell (its first child is its outline rectangle)."""
+    if not {"card", "cell"} & set(node.classes):
+        return None
+    first = node.children[0] if node.children else None
+    if isinstance(first, Rect):
+        return first.y - first.style.stroke_width, first.y + first.h + first.style.stroke_width
+    return None
 
 
 def _paint(ctx: Any, style: Style) -> None:
@@ -83,10 +97,13 @@ def _rounded(ctx: Any, x: float, y: float, w: float, h: float, r: float) -> None
     ctx.close_path()
 
 
-def _draw(ctx: Any, node: Node, scale: float) -> None:
+def _draw(ctx: Any, node: Node, scale: float, visible: tuple[float, float] = (-1e18, 1e18)) -> None:
     if isinstance(node, Group):
+        extent = _outline(node)
+        if extent is not None and (extent[1] < visible[0] or extent[0] > visible[1]):
+            return  # outside the band being drawn
         for child in node.children:
-            _draw(ctx, child, scale)
+            _draw(ctx, child, scale, visible)
     elif isinstance(node, Text):
         _trace(ctx, node.d)
         _paint(ctx, Style(fill=node.fill))
@@ -118,24 +135,33 @@ def _draw(ctx: Any, node: Node, scale: float) -> None:
         raise TypeError(f"unknown scene node {type(node).__name__}")
 
 
+_SURFACES: dict[tuple[str, bytes, int], Any] = {}
+
+
 def _image(ctx: Any, node: Image, scale: float) -> None:
     import cairocffi as cairo
 
-    if node.mime == "image/svg+xml":
-        import cairosvg
+    px = max(8, round(max(node.w, node.h) * scale))
+    key = (node.mime, node.data, px if node.mime == "image/svg+xml" else 0)
+    source = _SURFACES.get(key)
+    if source is None:
+        if node.mime == "image/svg+xml":
+            from ..logos import raster_of
 
-        png = cairosvg.svg2png(bytestring=node.data, output_width=max(1, round(node.w * scale)),
-                               output_height=max(1, round(node.h * scale)), unsafe=False)
-    elif node.mime == "image/png":
-        png = node.data
-    else:
-        from PIL import Image as PILImage
+            png = raster_of(node.data, px)
+        elif node.mime == "image/png":
+            png = node.data
+        else:
+            from PIL import Image as PILImage
 
-        with PILImage.open(io.BytesIO(node.data)) as im:
-            out = io.BytesIO()
-            im.convert("RGBA").save(out, format="PNG")
-            png = out.getvalue()
-    source = cairo.ImageSurface.create_from_png(io.BytesIO(png))
+            with PILImage.open(io.BytesIO(node.data)) as im:
+                out = io.BytesIO()
+                im.convert("RGBA").save(out, format="PNG")
+                png = out.getvalue()
+        source = cairo.ImageSurface.create_from_png(io.BytesIO(png))
+        if len(_SURFACES) > 4096:
+            _SURFACES.clear()
+        _SURFACES[key] = source
     iw, ih = source.get_width(), source.get_height()
     ctx.save()
     ctx.translate(node.x, node.y)
