@@ -33,6 +33,7 @@ fuzz: install
 
 bench: install
 	$(PY) tests/bench.py
+	$(PY) tests/bench_scale.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -74,6 +74,42 @@ def _theme_dirs(job: Job, layout: Path | None) -> list[Path]:
     return dirs + [job.source.parent.parent / "layouts", Path("layouts")]
 
 
+class Progress:
+    """A one-line progress display on stderr, shown only on a terminal and only once a run
+    has taken more than a second."""
+
+    def __init__(self, total: int) -> None:
+        import sys
+        import time
+
+        self.enabled = sys.stderr.isatty()
+        self.start = time.perf_counter()
+        self.total = total
+        self.done = 0
+        self.shown = False
+
+    def step(self, label: str) -> None:
+        """Mark the start of the next stage."""
+        import sys
+        import time
+
+        self.done += 1
+        if not self.enabled or time.perf_counter() - self.start < 1.0:
+            return
+        filled = round(20 * (self.done - 1) / max(self.total, 1))
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (20 - filled)}] {label:<24}")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        """Erase the line."""
+        import sys
+
+        if self.shown:
+            sys.stderr.write("\r" + " " * 48 + "\r")
+            sys.stderr.flush()
+
+
 def run(job: Job, warnings: Warnings, engine: Any = None) -> tuple[list[tuple[Path, bytes]], str]:
     """Every output of ``job`` as (path, bytes), plus a one-line summary."""
     from .backends import resolve_backend, writer_for
@@ -102,8 +138,14 @@ def run(job: Job, warnings: Warnings, engine: Any = None) -> tuple[list[tuple[Pa
                              f"pixels, more than {LIMITS.max_raster_pixels:,} (max_raster_pixels); lower --scale",
                              str(job.source))
     base = job.out_dir / job.stem()
-    payloads = [(base.with_name(f"{base.name}.{fmt}"), writer(scene, job.scale, job.backend))
-                for fmt, writer in writers]
+    progress = Progress(len(writers))
+    payloads = []
+    try:
+        for fmt, writer in writers:
+            progress.step(f"writing {fmt.upper()}")
+            payloads.append((base.with_name(f"{base.name}.{fmt}"), writer(scene, job.scale, job.backend)))
+    finally:
+        progress.close()
     return payloads + extra, summary
 
 

@@ -146,6 +146,24 @@ def _cache_put(key: str, logo: Logo) -> None:
         pass  # the cache only saves time
 
 
+def prefetch_rasters(items: list[tuple[bytes, int]]) -> None:
+    """Rasterise many SVG logos (bytes, px) into the cache on two processes."""
+    todo = list(dict.fromkeys(items))
+    if len(todo) < 64:
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        list(pool.map(_raster_or_none, [svg for svg, _ in todo], [px for _, px in todo], chunksize=16))
+
+
+def _raster_or_none(svg: bytes, px: int) -> bytes | None:
+    try:
+        return raster_of(svg, px)
+    except LogoError:
+        return None
+
+
 def raster_of(svg: bytes, px: int) -> bytes:
     """A PNG of a sanitised SVG logo, ``px`` on its longest side, for raster backends (cached)."""
     key = hashlib.sha256(svg + f"\0raster{px}".encode()).hexdigest()

@@ -29,7 +29,7 @@ class InputLimits:
     max_text_chars: int = 300  # any name or label
     max_projects: int = 20_000
     max_canvas_px: float = 20_000  # canvas width, chart height
-    max_raster_pixels: int = 120_000_000  # PNG width × height after --scale
+    max_raster_pixels: int = 200_000_000  # PNG width × height after --scale
 
 
 LIMITS = InputLimits()

@@ -98,3 +98,17 @@ def test_rendering_reads_only_project_files(tmp_path: Path, engine) -> None:
     outside = [p for p in opened
                if not any(Path(p).resolve().is_relative_to(a.resolve()) for a in allowed)]
     assert opened and outside == []
+
+
+def test_progress_is_shown_only_on_a_terminal_after_a_second(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from renderer import jobs
+
+    clock = iter([0.0, 0.5, 2.0, 3.0])
+    monkeypatch.setattr("time.perf_counter", lambda: next(clock))
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    progress = jobs.Progress(2)
+    progress.step("writing SVG")  # 0.5 s: too early to show
+    progress.step("writing PNG")  # 2.0 s: shown
+    progress.close()
+    err = capsys.readouterr().err
+    assert "writing PNG" in err and "writing SVG" not in err and err.endswith("\r")

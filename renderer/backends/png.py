@@ -34,6 +34,7 @@ def render_png(scene: Scene, scale: float = 2.0) -> bytes:
     from .raster import draw_scene
 
     width, height = math.ceil(scene.width * scale), math.ceil(scene.height * scale)
+    _prefetch_logos(scene, scale)
     band = max(64, min(height, _BAND_BYTES // (width * 4)))
     opaque = scene.background is not None
     parts: list[tuple[bytes, int, int]] = []
@@ -44,6 +45,16 @@ def render_png(scene: Scene, scale: float = 2.0) -> bytes:
                                last=top + rows >= height)
         del surface
     return _assemble(parts, width, height, opaque)
+
+
+def _prefetch_logos(scene: Scene, scale: float) -> None:
+    """Rasterise every SVG logo of a big scene up front, on two processes."""
+    from ..logos import prefetch_rasters
+    from ..scene import Image, walk
+
+    k = scale * scene.width / scene.viewbox[2]
+    prefetch_rasters([(n.data, max(8, round(max(n.w, n.h) * k))) for n in walk(scene.children)
+                      if isinstance(n, Image) and n.mime == "image/svg+xml"])
 
 
 def render_png_cairosvg(scene: Scene, scale: float = 2.0) -> bytes:
