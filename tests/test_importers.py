@@ -122,3 +122,13 @@ def test_example_map_is_valid() -> None:
 
     mapping = _load_map(FIXTURES.parent.parent / "layouts" / "landscape2-map.example.yaml")
     assert len(mapping["categories"]) == 9 and "sandbox" in mapping["maturity"]
+
+
+def test_landscape2_round_trip_through_yaml(tmp_path: Path, cli, engine) -> None:
+    assert cli("import", "landscape2", IMPORT / "landscape.yml", "--logos", IMPORT / "hosted_logos", "--map",
+               IMPORT / "map.yaml", "-o", tmp_path / "data" / "landscape.yaml").code == 0
+    direct = Job(kind="landscape", source=IMPORT / "landscape.yml", input_format="landscape2", map=IMPORT / "map.yaml",
+                 logos=IMPORT / "hosted_logos", out_dir=tmp_path, formats=("svg",))
+    via_yaml = Job(kind="landscape", source=tmp_path / "data" / "landscape.yaml", logos=IMPORT / "hosted_logos",
+                   out_dir=tmp_path, formats=("svg",))
+    assert run(direct, Warnings(), engine)[0][0][1] == run(via_yaml, Warnings(), engine)[0][0][1]
