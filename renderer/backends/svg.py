@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import re
 
-from ..scene import Circle, Group, Image, Line, Node, Path, Rect, Scene, Style, Text
+from ..scene import Circle, Group, Image, Line, Node, Path, Rect, Scene, Style, Text, walk
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
@@ -50,7 +50,7 @@ class _Shared:
     def __init__(self, nodes: tuple[Node, ...]) -> None:
         counts: dict[object, int] = {}
         order: list[object] = []
-        for node in _all(nodes):
+        for node in walk(nodes):
             key = _key(node)
             if key is not None:
                 if key not in counts:
@@ -64,7 +64,7 @@ class _Shared:
             return ""
         done: set[object] = set()
         parts = ["<defs>"]
-        for node in _all(nodes):
+        for node in walk(nodes):
             key = _key(node)
             if key in self.ids and key not in done:
                 done.add(key)
@@ -75,15 +75,6 @@ class _Shared:
                     parts.append(f'<path id="{self.ids[key]}" d="{esc(node.d)}"/>')
         parts.append("</defs>")
         return "".join(parts)
-
-
-def _all(nodes: tuple[Node, ...]) -> list[Node]:
-    out: list[Node] = []
-    for node in nodes:
-        out.append(node)
-        if isinstance(node, Group):
-            out.extend(_all(node.children))
-    return out
 
 
 def _key(node: Node) -> object:
