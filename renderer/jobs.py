@@ -226,6 +226,21 @@ def _mandala(job: Job, warnings: Warnings, engine: Any) -> tuple[Any, str, list[
 CONFIG = "landscape.yaml"
 
 
+def _options(f: _Fields, key: str, allowed: tuple[str, ...] | None) -> list[str | None]:
+    """A config list such as ``langs: [default, en]``; ``default`` (or no list) is None."""
+    values = f.sequence(key) or [None]
+    out: list[str | None] = []
+    for j, v in enumerate(values):
+        if v in (None, "default"):
+            out.append(None)
+        elif not isinstance(v, str) or (allowed and v not in allowed):
+            raise InputError(f"{f.item}: {key} entry {v!r} is not one of {', '.join(allowed or ())}", f.file,
+                             line_of(f.raw(key), j))
+        else:
+            out.append(v)
+    return out
+
+
 def load_config(path: Path) -> list[Job]:
     """The jobs listed in a config file (see landscape.yaml at the repository root)."""
     raw = load_yaml(path)
@@ -242,27 +257,14 @@ def load_config(path: Path) -> list[Job]:
         data = root / (f.text("data", required=True) or "")
         layout = root / f.text("layout") if f.has("layout") else None
 
-        def options(key: str, allowed: tuple[str, ...] | None) -> list[str | None]:
-            values = f.sequence(key) or [None]
-            out: list[str | None] = []
-            for j, v in enumerate(values):
-                if v in (None, "default"):
-                    out.append(None)
-                elif not isinstance(v, str) or (allowed and v not in allowed):
-                    raise InputError(f"output #{i + 1}: {key} entry {v!r} is not one of "
-                                     f"{', '.join(allowed or ())}", str(path), line_of(f.raw(key), j))
-                else:
-                    out.append(v)
-            return out
-
         formats = tuple(str(v) for v in (f.sequence("formats") or ["svg", "png"]))
         for fmt in formats:
             if fmt not in FORMATS:
                 raise f.fail("formats", f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
         sizes = LANDSCAPE_SIZES if kind == "landscape" else {s: None for s in MANDALA_SIZES}
-        for lang in options("langs", LANGS):
-            for theme in options("themes", None):
-                for size in options("sizes", tuple(sizes)):
+        for lang in _options(f, "langs", LANGS):
+            for theme in _options(f, "themes", None):
+                for size in _options(f, "sizes", tuple(sizes)):
                     jobs.append(Job(kind=kind, source=data, layout=layout, out_dir=root / (f.text("out", "output")
                                                                                            or "output"),
                                     formats=formats, lang=lang, theme=theme, size=size,

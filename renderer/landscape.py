@@ -407,7 +407,7 @@ class _Builder:
         if self.data.subtitle:
             y += self.text.descent(title_size, True) + 6 + self.text.ascent(15)
             nodes.append(self.label(self.data.subtitle, m, y, 15, self.theme.muted, role="subtitle", frame=True))
-        for strip, (x0, y0, x1, y1), ly in zip(r.strips, fr.strips, fr.strip_label_y):
+        for strip, (x0, *_), ly in zip(r.strips, fr.strips, fr.strip_label_y):
             nodes.append(self.label(strip.label, x0, ly + self.text.ascent(SMALL, True), SMALL, self.theme.muted, True,
                                     "strip-label", frame=True))
         nodes.append(self._chart_background(fr))
@@ -556,7 +556,7 @@ class _Builder:
         asc, desc = self.text.ascent(s.font_size), self.text.descent(s.font_size)
         top = pl.y + (pl.h - line_h * len(s.lines)) / 2
         spill = 0
-        for i, (line, width) in enumerate(s.lines):
+        for i, (line, _width) in enumerate(s.lines):
             base = top + i * line_h + (line_h - asc - desc) / 2 + asc
             node = self.label(line, tx, base, s.font_size, self.theme.ink, owner=p.name)
             bx, by, bw, bh = node.box

@@ -139,7 +139,7 @@ class _Fields:
                 if code not in LANGS:
                     raise InputError(f"{self.item}: {key!r} has unknown language {code!r} "
                                      f"(known: {', '.join(LANGS)})", self.file, line_of(value, code))
-            for code, text in value.items():
+            for text in value.values():
                 if isinstance(text, str):
                     self.clean(key, text.strip())
             pick = value.get(lang) or value.get("en")
