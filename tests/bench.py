@@ -97,6 +97,11 @@ def main() -> int:
     print(f"  landscape render --format svg,png   {time_process(render + ['--format', 'svg,png']):.3f} s  (target < 0.6)")
     print(f"  landscape mandala --format svg      {time_process(mandala + ['--format', 'svg']):.3f} s")
     print(f"  landscape mandala --format svg,png  {time_process(mandala + ['--format', 'svg,png']):.3f} s")
+    print(f"  landscape render --format pdf       {time_process(render + ['--format', 'pdf']):.3f} s  (cairosvg)")
+    print(f"  landscape render --format png --backend matplotlib  "
+          f"{time_process(render + ['--format', 'png', '--backend', 'matplotlib'], repeat=3):.3f} s")
+    print(f"  landscape render --format pdf --backend matplotlib  "
+          f"{time_process(render + ['--format', 'pdf', '--backend', 'matplotlib'], repeat=3):.3f} s")
     return 0
 
 

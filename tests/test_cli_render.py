@@ -146,3 +146,25 @@ def test_png_decodes_with_pillow_after_parallel_deflate(rendered: Path) -> None:
     image = Image.open(io.BytesIO(data))
     image.load()  # raises on a corrupt stream or a bad checksum
     assert image.mode == "RGB"
+
+
+def test_frame_texts_are_on_the_canvas_and_do_not_collide(rendered: Path) -> None:
+    report = json.loads((rendered / "report.json").read_text(encoding="utf-8"))
+    m = report["metrics"]
+    frame = [b for b in report["boxes"] if b["kind"] != "card"]
+    kinds = {b["kind"] for b in frame}
+    assert {"title", "subtitle", "axis-label", "quadrant-label", "band-label", "legend", "footnote",
+            "strip-label"} <= kinds
+    for b in frame:
+        assert 0 <= b["x"] and b["x"] + b["w"] <= m["canvas_width"], b
+        assert 0 <= b["y"] and b["y"] + b["h"] <= m["canvas_height"], b
+    for i, a in enumerate(frame):
+        for b in frame[i + 1:]:
+            apart = (a["x"] + a["w"] <= b["x"] or b["x"] + b["w"] <= a["x"] or a["y"] + a["h"] <= b["y"]
+                     or b["y"] + b["h"] <= a["y"])
+            assert apart, (a["id"], b["id"])
+    cards = [b for b in report["boxes"] if b["kind"] == "card"]
+    for t in frame:  # no frame text under a card either
+        for c in cards:
+            assert (t["x"] + t["w"] <= c["x"] or c["x"] + c["w"] <= t["x"] or t["y"] + t["h"] <= c["y"]
+                    or c["y"] + c["h"] <= t["y"]), (t["id"], c["id"])
