@@ -8,6 +8,7 @@ bottom-right. Rows and columns in messages are 1-based. Sizes are px.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -368,7 +369,8 @@ def build_mandala(chart: Mandala, engine: TextEngine, warnings: Warnings, size: 
         nodes.append(Text(title, engine.outline(title, (width - tw) / 2, base, title_size, True, "title"), theme.ink,
                           ((width - tw) / 2, base - engine.ascent(title_size, True), tw,
                            engine.ascent(title_size, True) + engine.descent(title_size, True)), "title"))
-    cell = side / 9
+    cell = math.floor(side / 9 * 4) / 4  # quarter px: edges add up exactly, in binary floats too
+    x0, y0 = round(x0 * 4) / 4, round(y0 * 4) / 4
     pad = max(5.0, cell * 0.08)
     grid = chart_grid(chart)
     cells_out = []

@@ -185,7 +185,13 @@ def test_size_presets_centre_the_chart(engine, size: str, expected: tuple[int, i
     assert (result.scene.width, result.scene.height) == expected
     xs = [x for _, (x, y, w, h), _ in result.cells]
     left, right = min(xs), max(xs) + result.cells[0][1][2]
-    assert left == pytest.approx(expected[0] - right)  # centred horizontally
+    assert left == pytest.approx(expected[0] - right, abs=0.5)  # centred horizontally (quarter-px grid)
+    boxes = {(c.row, c.col): b for c, b, _ in result.cells}
+    for (r, c), (x, y, w, h) in boxes.items():  # cells tile exactly: no gap, no overlap
+        if c < 8:
+            assert x + w == boxes[(r, c + 1)][0]
+        if r < 8:
+            assert y + h == boxes[(r + 1, c)][1]
     title = next(t for t in texts(result.scene) if t.role == "title")
     assert title.box[1] > 0 and title.box[1] + title.box[3] < min(y for _, (x, y, w, h), _ in result.cells)
 
