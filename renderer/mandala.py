@@ -360,17 +360,16 @@ def build_mandala(chart: Mandala, engine: TextEngine, warnings: Warnings, size: 
     statuses = {a.status for p in chart.pillars for a in p.actions if a.status}
     legend_h = 36 * unit if statuses else 0.0
     title_h = (engine.ascent(title_size, True) + engine.descent(title_size, True) + 18 * unit) if title else 0.0
-    side = min(width - 2 * margin, height - 2 * margin - title_h - legend_h)
-    x0 = (width - side) / 2
-    y0 = top + title_h + (height - 2 * margin - title_h - legend_h - side) / 2
+    cell = math.floor(min(width - 2 * margin, height - 2 * margin - title_h - legend_h) / 9 * 4) / 4
+    side = 9 * cell  # cells on a quarter-px grid: edges add up exactly, in binary floats too
+    x0 = round((width - side) / 2 * 4) / 4
+    y0 = round((top + title_h + (height - 2 * margin - title_h - legend_h - side) / 2) * 4) / 4
     if title:
         tw = engine.measure(title, title_size, True, "title")
         base = y0 - 18 * unit - engine.descent(title_size, True)
         nodes.append(Text(title, engine.outline(title, (width - tw) / 2, base, title_size, True, "title"), theme.ink,
                           ((width - tw) / 2, base - engine.ascent(title_size, True), tw,
                            engine.ascent(title_size, True) + engine.descent(title_size, True)), "title"))
-    cell = math.floor(side / 9 * 4) / 4  # quarter px: edges add up exactly, in binary floats too
-    x0, y0 = round(x0 * 4) / 4, round(y0 * 4) / 4
     pad = max(5.0, cell * 0.08)
     grid = chart_grid(chart)
     cells_out = []
