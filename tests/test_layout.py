@@ -125,3 +125,41 @@ def test_random_cards_never_overlap_and_stay_in_their_quadrant(spec: list[tuple[
     for b in boxes:
         assert inside(out[b.id], by_id[b.region])
     assert chart[0] <= min(p.x for p in out.values())
+
+
+names = st.text(alphabet=st.sampled_from(list("abcdefghijKLMNOP xyz-调度推理")), min_size=1, max_size=60)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 100), st.floats(0, 100), names, st.booleans()), min_size=1, max_size=400))
+def test_random_landscapes_through_the_builder(spec: list[tuple[float, float, str, bool]]) -> None:
+    """Real label widths from the font, stages, no bands: every card placed exactly in its quadrant."""
+    from dataclasses import replace as dc_replace
+
+    from renderer.errors import Warnings
+    from renderer.landscape import build_landscape
+    from renderer.model import Dataset, Grow, Project, load_rules
+    from renderer.text import TextEngine
+
+    from .conftest import FIXTURES
+
+    rules = load_rules(FIXTURES / "small-layout.yaml")
+    rules = dc_replace(rules, bands=(), strips=(), grow=Grow(step=40, max_height=70000))
+    projects = tuple(Project(name=f"{n.strip() or 'x'} {i}", slug=f"c{i}", group="app", stage="early" if e else "mature",
+                             x=x, y=y, url=None, logo=None, tags=(), line=i) for i, (x, y, n, e) in enumerate(spec))
+    engine = _ENGINE.setdefault("e", TextEngine())
+    result = build_landscape(Dataset("<random>", "random", None, projects), rules, engine, FIXTURES / "logos",
+                             Warnings())
+    m = result.metrics
+    assert m["overlaps"] == 0 and m["cards_outside"] == 0 and m["text_overflow"] == 0
+    x0, y0, x1, y1 = result.chart
+    sx, sy = result.split
+    cards = {b.id: b for b in result.boxes if b.kind == "card"}
+    assert len(cards) == len(projects)
+    for p in projects:
+        b = cards[p.slug]
+        assert x0 - 0.01 <= b.x and b.x + b.w <= x1 + 0.01 and y0 - 0.01 <= b.y and b.y + b.h <= y1 + 0.01
+        assert (b.x >= sx) == (p.x >= 50) and (b.y + b.h <= sy) == (p.y >= 50)
+
+
+_ENGINE: dict[str, object] = {}
