@@ -7,6 +7,8 @@ every job of the config file (``landscape.yaml``). Nothing is written here.
 from __future__ import annotations
 
 import json
+import sys
+import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -79,9 +81,6 @@ class Progress:
     has taken more than a second."""
 
     def __init__(self, total: int) -> None:
-        import sys
-        import time
-
         self.enabled = sys.stderr.isatty()
         self.start = time.perf_counter()
         self.total = total
@@ -90,9 +89,6 @@ class Progress:
 
     def step(self, label: str) -> None:
         """Mark the start of the next stage."""
-        import sys
-        import time
-
         self.done += 1
         if not self.enabled or time.perf_counter() - self.start < 1.0:
             return
@@ -103,8 +99,6 @@ class Progress:
 
     def close(self) -> None:
         """Erase the line."""
-        import sys
-
         if self.shown:
             sys.stderr.write("\r" + " " * 48 + "\r")
             sys.stderr.flush()

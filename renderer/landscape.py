@@ -556,11 +556,12 @@ class _Builder:
         asc, desc = self.text.ascent(s.font_size), self.text.descent(s.font_size)
         top = pl.y + (pl.h - line_h * len(s.lines)) / 2
         spill = 0
+        text_right = pl.x + pl.w - c.padding - self._badges_w(p) + 0.5
         for i, (line, _width) in enumerate(s.lines):
             base = top + i * line_h + (line_h - asc - desc) / 2 + asc
             node = self.label(line, tx, base, s.font_size, self.theme.ink, owner=p.name)
             bx, by, bw, bh = node.box
-            if bx + bw > pl.x + pl.w - c.padding - self._badges_w(p) + 0.5 or by < pl.y or by + bh > pl.y + pl.h:
+            if bx + bw > text_right or by < pl.y or by + bh > pl.y + pl.h:
                 spill = 1
             children.append(node)
         bx = pl.x + pl.w - c.padding

@@ -13,10 +13,7 @@ import sys
 from typing import Any
 
 from ..scene import Circle, Group, Image, Line, Node, Path, Rect, Scene, Style, Text
-from .svgpath import parse_path
-
-_TRANSFORM = re.compile(r"(translate|scale)\(\s*([-\d.eE]+)(?:[\s,]+([-\d.eE]+))?\s*\)")
-
+from .svgpath import parse_path, parse_transform
 
 class _Painter:
     """Adds scene nodes to one matplotlib Axes whose data units are scene px (y down)."""
@@ -32,8 +29,7 @@ class _Painter:
 
     def _path(self, d: str, transform: str | None = None) -> Any:
         ops = parse_path(d)
-        moves = [(kind, float(a), float(b or (a if kind == "scale" else 0)))
-                 for kind, a, b in _TRANSFORM.findall(transform or "")]
+        moves = parse_transform(transform)
 
         def tr(x: float, y: float) -> tuple[float, float]:
             for kind, a, b in reversed(moves):
@@ -105,11 +101,11 @@ class _Painter:
 
         data = node.data
         if node.mime == "image/svg+xml":
-            try:
-                import cairosvg
+            from ..logos import LogoError, raster_of
 
-                data = cairosvg.svg2png(bytestring=data, output_width=max(1, round(node.w * 4)), unsafe=False)
-            except (ImportError, OSError):
+            try:
+                data = raster_of(data, max(8, round(max(node.w, node.h) * 4)))
+            except (ImportError, OSError, LogoError):
                 self.skipped.append("an SVG logo (needs libcairo)")
                 return
         with PILImage.open(io.BytesIO(data)) as im:

@@ -14,10 +14,7 @@ import re
 from typing import Any
 
 from ..scene import Circle, Group, Image, Line, Node, Path, Rect, Scene, Style, Text
-from .svgpath import parse_path
-
-_TRANSFORM = re.compile(r"(translate|scale)\(\s*([-\d.eE]+)(?:[\s,]+([-\d.eE]+))?\s*\)")
-
+from .svgpath import parse_path, parse_transform
 
 def _rgb(color: str) -> tuple[float, float, float]:
     return int(color[1:3], 16) / 255, int(color[3:5], 16) / 255, int(color[5:7], 16) / 255
@@ -121,11 +118,11 @@ def _draw(ctx: Any, node: Node, scale: float, visible: tuple[float, float] = (-1
                           opacity=node.style.opacity))
     elif isinstance(node, Path):
         ctx.save()
-        for kind, a, b in _TRANSFORM.findall(node.transform or ""):
+        for kind, a, b in parse_transform(node.transform):
             if kind == "translate":
-                ctx.translate(float(a), float(b or 0))
+                ctx.translate(a, b)
             else:
-                ctx.scale(float(a), float(b or a))
+                ctx.scale(a, b)
         _trace(ctx, node.d)
         ctx.restore()  # the path survives restore; it is painted in page space
         _paint(ctx, node.style)

@@ -16,6 +16,19 @@ _ARGS = {"M": 2, "L": 2, "H": 1, "V": 1, "C": 6, "S": 4, "Q": 4, "T": 2, "A": 7,
 Command = tuple[str, tuple[float, ...]]
 
 
+_TRANSFORM = re.compile(r"(translate|scale)\(\s*([-\d.eE]+)(?:[\s,]+([-\d.eE]+))?\s*\)")
+
+
+def parse_transform(text: str | None) -> list[tuple[str, float, float]]:
+    """The ``translate``/``scale`` steps of a transform attribute, in order (the only
+    kinds the scene uses): ``("translate", dx, dy)`` or ``("scale", sx, sy)``."""
+    steps = []
+    for kind, a, b in _TRANSFORM.findall(text or ""):
+        first = float(a)
+        steps.append((kind, first, float(b) if b else (first if kind == "scale" else 0.0)))
+    return steps
+
+
 class PathError(ValueError):
     """Malformed path data."""
 
