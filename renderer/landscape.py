@@ -8,7 +8,7 @@ what to draw. All lengths are px; hints are 0–100.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import LayoutError, Warnings
@@ -65,6 +65,18 @@ class Result:
     metrics: dict[str, float | int]
     chart: tuple[float, float, float, float]  # inner chart area x0, y0, x1, y1 (px)
     split: tuple[float, float]  # split lines x, y (px)
+    # group id -> (band's y0 hint, y1 hint (0–100), drawn top px, drawn bottom px)
+    band_extents: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
+
+    def hint_to_px(self, group: str, x: float, y: float) -> tuple[float, float]:
+        """Canvas point (px) where this layout draws a 0–100 hint of a card of ``group``."""
+        x0, y0, x1, y1 = self.chart
+        px = x0 + x / 100 * (x1 - x0)
+        if group not in self.band_extents:
+            return px, y1 - y / 100 * (y1 - y0)
+        h0, h1, top, bottom = self.band_extents[group]
+        t = 0.5 if h1 <= h0 else (min(max(y, h0), h1) - h0) / (h1 - h0)
+        return px, bottom - t * (bottom - top)
 
 
 @dataclass
@@ -339,7 +351,8 @@ class _Builder:
         scene, reports, overflow = self.draw(fr, specs, placed, meta, boxes)
         self._check_frame(scene)
         return Result(scene=scene, boxes=tuple(reports), metrics=self._metrics(reports, placed, regions, overflow, scene),
-                      chart=self.inner(fr), split=self.split(fr))
+                      chart=self.inner(fr), split=self.split(fr),
+                      band_extents={g: (b.y0, b.y1, *self.band_px(fr, b)) for b in r.bands for g in b.groups})
 
     def _metrics(self, reports: list[BoxReport], placed: dict[str, Placed], regions: list[Region],
                  overflow: int, scene: Scene) -> dict[str, float | int]:
