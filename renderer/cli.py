@@ -11,12 +11,45 @@ from pathlib import Path
 
 from . import __version__
 from .errors import InputError, Warnings
-from .jobs import CONFIG, LANDSCAPE_SIZES, MANDALA_SIZES, Job, load_config, run
-from .model import LANGS, check_groups, load_dataset, load_rules
+from .jobs import CONFIG, LANDSCAPE_SIZES, MANDALA_SIZES, Job, data_inputs, load_config, run
+from .model import LANGS, check_groups, load_rules
 
 
 def write_atomic(path: Path, payload: bytes) -> None:
     """Write ``payload`` to a temporary file beside ``path`` and rename it into place."""
+    write_files([(path, payload)])
+
+
+def write_files(payloads: list[tuple[Path, bytes]]) -> None:
+    """Write every file or none: all go to temporary files first, then are renamed into place;
+    should a rename fail, the files already replaced get their previous content back."""
+    temps: list[tuple[Path, str]] = []
+    try:
+        for path, payload in payloads:
+            temps.append((path, _temp_copy(path, payload)))
+    except InputError:
+        for _, tmp in temps:
+            _unlink(tmp)
+        raise
+    done: list[tuple[Path, bytes | None]] = []
+    try:
+        for path, tmp in temps:
+            previous = path.read_bytes() if path.is_file() else None
+            os.replace(tmp, path)
+            done.append((path, previous))
+    except OSError as exc:
+        for path, tmp in temps[len(done):]:
+            _unlink(tmp)
+        for path, previous in reversed(done):
+            if previous is None:
+                _unlink(str(path))
+            else:
+                _temp_replace(path, previous)
+        raise InputError(f"cannot write file: {exc.strerror}; nothing was written", str(temps[len(done)][0])) from None
+
+
+def _temp_copy(path: Path, payload: bytes) -> str:
+    """A temporary file beside ``path`` holding ``payload`` (mode 0644)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -27,13 +60,24 @@ def write_atomic(path: Path, payload: bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _unlink(tmp)
         raise InputError(f"cannot write file: {exc.strerror}", str(path)) from None
+    return tmp
+
+
+def _temp_replace(path: Path, payload: bytes) -> None:
+    try:
+        os.replace(_temp_copy(path, payload), path)
+    except (OSError, InputError):
+        pass
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -42,8 +86,7 @@ def _formats(text: str) -> tuple[str, ...]:
 
 def _run_and_write(job: Job, warnings: Warnings) -> int:
     payloads, summary = run(job, warnings)
-    for path, payload in payloads:  # everything rendered before anything is written
-        write_atomic(path, payload)
+    write_files(payloads)  # everything rendered before anything is written
     print(f"{', '.join(str(p) for p, _ in payloads)}: {summary}")
     return 0
 
@@ -77,35 +120,59 @@ def cmd_import_mandala(args: argparse.Namespace, warnings: Warnings) -> int:
     return 0
 
 
+def import_paths(data_out: Path, layout_out: Path | None) -> tuple[Path, Path]:
+    """Where ``import`` writes: the data file, and its layout (``--layout-out``, else ``layouts/<name>``
+    beside a ``data/`` folder, as in this repository, else in a ``layouts/`` folder beside the data file)."""
+    if layout_out is not None:
+        return data_out, layout_out
+    home = data_out.parent.parent if data_out.parent.name == "data" else data_out.parent
+    return data_out, home / "layouts" / data_out.name
+
+
+def _link(target: Path, data_out: Path) -> str:
+    """``target`` relative to the data file's folder (absolute when there is no relative way)."""
+    try:
+        return Path(os.path.relpath(target.resolve(), data_out.parent.resolve())).as_posix()
+    except ValueError:  # another drive
+        return target.resolve().as_posix()
+
+
 def cmd_import(args: argparse.Namespace, warnings: Warnings) -> int:
-    """Convert landscape2 or AI-Infra JSON into a data file and a layout file."""
+    """Convert landscape2 or AI-Infra JSON into a data file and a layout file (both or neither)."""
     import yaml
 
     from .jobs import import_source
     from .model import parse_dataset, parse_rules
 
+    logos = Path(args.logos) if args.logos else None
     job = Job(kind="landscape", source=Path(args.input), out_dir=Path("."), input_format=args.format,
-              logos=Path(args.logos) if args.logos else None, map=Path(args.map) if args.map else None)
+              logos=logos, map=Path(args.map) if args.map else None)
     data, layout = import_source(job, warnings)
+    data_out, layout_out = import_paths(Path(args.output), Path(args.layout_out) if args.layout_out else None)
+    if data_out.resolve() == layout_out.resolve():
+        raise InputError("the data file and the layout file would be the same file; pass --layout-out",
+                         str(data_out))
+    # the data file names its layout and logo folder, so `landscape render DATA` needs no flags
+    links = {"layout": _link(layout_out, data_out), **({"logos": _link(logos, data_out)} if logos else {})}
+    data = {**data, "meta": {**data["meta"], **links}}
     rules = parse_rules(layout, f"{args.input} (imported layout)", None, warnings)  # both must validate
-    parse_dataset(data, args.input, rules.lang, warnings)
-    data_out = Path(args.output)
-    layout_out = Path(args.layout_out) if args.layout_out else data_out.parent.parent / "layouts" / data_out.name
+    check_groups(parse_dataset(data, args.input, rules.lang, warnings), rules)
     head = f"# Imported from {args.input} ({args.format}) by `landscape import`.\n"
-    for path, payload in ((data_out, data), (layout_out, layout)):
-        text = head + yaml.safe_dump(payload, allow_unicode=True, sort_keys=False, width=110)
-        write_atomic(path, text.encode("utf-8"))
+    write_files([(path, (head + yaml.safe_dump(payload, allow_unicode=True, sort_keys=False, width=110)).encode())
+                 for path, payload in ((data_out, data), (layout_out, layout))])
     print(f"{data_out}: {len(data['projects'])} projects; {layout_out}: {len(layout['groups'])} groups")
     return 0
 
 
 def cmd_validate(args: argparse.Namespace, warnings: Warnings) -> int:
     """Check data and layout without drawing."""
-    from .jobs import _default_layout
+    from .model import parse_dataset
 
-    data_path = Path(args.data)
-    rules = load_rules(Path(args.layout) if args.layout else _default_layout(data_path), args.lang, warnings)
-    data = load_dataset(data_path, rules.lang, warnings)
+    job = Job(kind="landscape", source=Path(args.data), out_dir=Path("."),
+              layout=Path(args.layout) if args.layout else None)
+    raw, layout, _ = data_inputs(job)
+    rules = load_rules(layout, args.lang, warnings)
+    data = parse_dataset(raw, args.data, rules.lang, warnings)
     check_groups(data, rules)
     print(f"{args.data}: ok, {len(data.projects)} projects in {len(rules.groups)} groups")
     return 0
@@ -126,8 +193,7 @@ def cmd_build(args: argparse.Namespace, warnings: Warnings) -> int:
     payloads: list[tuple[Path, bytes]] = []
     for job in _config_jobs(args):
         payloads += run(job, warnings, engine)[0]
-    for path, payload in payloads:
-        write_atomic(path, payload)
+    write_files(payloads)
     print(f"built {len(payloads)} file(s) from {args.config}")
     return 0
 
@@ -164,6 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="landscape", description="Render landscape and Mandala charts from YAML.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
+    common = argparse.ArgumentParser(add_help=False)  # --debug after the subcommand too
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True)
 
     def outputs(p: argparse.ArgumentParser) -> None:
@@ -175,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="raster/PDF backend (default auto: cairo, else matplotlib)")
         p.add_argument("--lang", choices=LANGS, help="language of {en, zh-CN} labels; adds .LANG to file names")
 
-    render = sub.add_parser("render", help="render a landscape (SVG/PNG/PDF)")
+    render = sub.add_parser("render", parents=[common], help="render a landscape (SVG/PNG/PDF)")
     render.add_argument("data", help="data YAML file (projects)")
     render.add_argument("--layout", help="layout rules YAML (default: layouts/<data file name>)")
     outputs(render)
@@ -187,7 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--map", help="landscape2 mapping file (with --input-format landscape2)")
     render.set_defaults(func=cmd_render)
 
-    imp2 = sub.add_parser("import", help="convert landscape2 YAML or AI-Infra JSON to data + layout files")
+    imp2 = sub.add_parser("import", parents=[common],
+                          help="convert landscape2 YAML or AI-Infra JSON to data + layout files")
     imp2.add_argument("format", choices=("landscape2", "ai-infra-json"))
     imp2.add_argument("input", help="landscape.yml (landscape2) or data.json (AI-Infra)")
     imp2.add_argument("-o", "--output", required=True, help="data file to write, e.g. data/x.yaml")
@@ -196,7 +265,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp2.add_argument("--map", help="landscape2 mapping file: categories → bands, maturity → x ranges")
     imp2.set_defaults(func=cmd_import)
 
-    mandala = sub.add_parser("mandala", help="render a 9×9 Mandala goal chart (YAML or Markdown table)")
+    mandala = sub.add_parser("mandala", parents=[common],
+                             help="render a 9×9 Mandala goal chart (YAML or Markdown table)")
     mandala.add_argument("input", help="Mandala YAML, or a Markdown file holding a 9×9 table")
     mandala.add_argument("--table", type=int, default=1, help="which 9×9 table of the Markdown file (default 1)")
     outputs(mandala)
@@ -204,12 +274,13 @@ def build_parser() -> argparse.ArgumentParser:
     mandala.add_argument("--title", help="title above the chart (default: the file's title)")
     mandala.set_defaults(func=cmd_mandala)
 
-    imp = sub.add_parser("import-mandala", help="convert a Markdown 9×9 table to Mandala YAML (stdout)")
+    imp = sub.add_parser("import-mandala", parents=[common],
+                         help="convert a Markdown 9×9 table to Mandala YAML (stdout)")
     imp.add_argument("input", help="Markdown file")
     imp.add_argument("--table", type=int, default=1, help="which 9×9 table (default 1)")
     imp.set_defaults(func=cmd_import_mandala)
 
-    validate = sub.add_parser("validate", help="check data and layout files")
+    validate = sub.add_parser("validate", parents=[common], help="check data and layout files")
     validate.add_argument("data", help="data YAML file (projects)")
     validate.add_argument("--layout", help="layout rules YAML (default: layouts/<data file name>)")
     validate.add_argument("--lang", choices=LANGS, help="language of labels")
@@ -217,7 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, func, text in (("build", cmd_build, "render every output listed in the config file"),
                              ("check", cmd_check, "exit 1 when outputs on disk are stale or missing")):
-        p = sub.add_parser(name, help=text)
+        p = sub.add_parser(name, parents=[common], help=text)
         p.add_argument("--config", default=CONFIG, help=f"config file (default: {CONFIG})")
         p.add_argument("--kind", choices=("landscape", "mandala"), help="only outputs of this kind")
         if name == "check":

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .errors import InputError, Warnings
@@ -30,6 +30,15 @@ _DEFAULT_LAYOUT: dict[str, Any] = {
 
 def _fail(message: str, path: str, line: int | None = None) -> InputError:
     return InputError(message, path, line)
+
+
+def _plain(value: Any) -> Any:
+    """Plain dicts and lists (the YAML loader's line-numbered types cannot be dumped)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 # ---------------------------------------------------------------- AI-Infra JSON
@@ -121,7 +130,7 @@ def import_ai_infra_json(path: Path, warnings: Warnings) -> tuple[dict[str, Any]
     subtitle = " · ".join(str(v) for v in (meta.get("version"), meta.get("last_updated")) if v)
     data = {"meta": {"title": meta.get("title") or path.stem, **({"subtitle": subtitle} if subtitle else {})},
             "projects": projects}
-    return data, layout
+    return _plain(data), _plain(layout)
 
 
 def _pixel_scale(points: list[tuple[float, float]]) -> tuple[float, float, float, float] | None:
@@ -178,7 +187,9 @@ def import_landscape2(path: Path, logos: Path | None, map_path: Path | None,
     duplicates: list[str] = []
     misspelled: dict[str, str] = {}
     filtered = 0
-    logo_files = {p.name for p in logos.iterdir()} if logos and logos.is_dir() else set()  # read once
+    if logos is not None and not logos.is_dir():
+        raise _fail("logo folder not found (--logos)", str(logos))
+    logo_files = {p.name for p in logos.iterdir()} if logos else set()  # read once
     buckets: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for cat in raw["landscape"]:
         if not isinstance(cat, dict) or not cat.get("name"):
@@ -216,14 +227,17 @@ def import_landscape2(path: Path, logos: Path | None, map_path: Path | None,
                     continue
                 seen[iname.casefold()] = f"{cname} / {sub.get('name')}"
                 entry: dict[str, Any] = {"name": iname, "group": slugify(cname), "stage": rule["stage"],
-                                         "_sub": (si, len(subs)), "_cat": cname}
+                                         "_sub": (si, len(subs))}
+                if sub.get("name"):
+                    entry["subcategory"] = str(sub["name"]).strip()
                 url = item.get("homepage_url") or item.get("repo_url")
                 if isinstance(url, str) and re.match(r"https?://", url):
                     entry["url"] = url
                 logo = item.get("logo")
                 if isinstance(logo, str) and logo:
-                    if logo in logo_files:
-                        entry["logo"] = logo
+                    ref = logo_ref(logo, logos, logo_files)
+                    if ref:
+                        entry["logo"] = ref
                     else:
                         missing_logos.append(f"{iname} ({logo})")
                 buckets.setdefault((cname, level), []).append(entry)
@@ -232,15 +246,16 @@ def import_landscape2(path: Path, logos: Path | None, map_path: Path | None,
         y0, y1 = categories[cname]["y"]
         for rank, entry in enumerate(sorted(entries, key=lambda e: e["name"].casefold())):
             si, ns = entry.pop("_sub")
-            entry.pop("_cat")
             entry["x"] = round(lo + (rank + 0.5) / len(entries) * (hi - lo), 2)
             entry["y"] = round(y0 + (1 - (si + 0.5) / ns) * (y1 - y0), 2)
             projects.append(entry)
     projects.sort(key=lambda e: (-e["y"], e["x"], e["name"]))
     if unmapped:
         warnings.add(f"{mname}: {len(unmapped)} categor(ies) not in the map, left out: {', '.join(unmapped)}")
-    if missing_logos:
-        warnings.add(f"{name}: {len(missing_logos)} logo file(s) missing, monograms drawn: "
+    if missing_logos and logos is None:
+        warnings.add(f"{name}: no logo folder given (--logos), so {len(missing_logos)} item(s) get monograms")
+    elif missing_logos:
+        warnings.add(f"{name}: {len(missing_logos)} logo file(s) missing from {logos}, monograms drawn: "
                      + ", ".join(missing_logos[:20]) + (" …" if len(missing_logos) > 20 else ""))
     if duplicates:
         warnings.add(f"{name}: {len(duplicates)} item(s) listed more than once (second_path or repeats), "
@@ -256,15 +271,29 @@ def import_landscape2(path: Path, logos: Path | None, map_path: Path | None,
         layout[key] = {**layout.get(key, {}), **value} if isinstance(value, dict) else value
     layout["axis_labels"] = mapping.get("axis_labels") or {
         "top": "Applications", "bottom": "Infrastructure", "left": "Sandbox / early", "right": "Graduated / mature"}
+    drawn = [(i, c) for i, c in enumerate(mapping["categories"]) if any(p["group"] == slugify(c["name"])
+                                                                       for p in projects)]  # no empty bands
     layout["groups"] = {slugify(c["name"]): {"label": c.get("label") or c["name"],
                                              "color": c.get("color") or PALETTE[i % len(PALETTE)]}
-                        for i, c in enumerate(mapping["categories"])}
+                        for i, c in drawn}
     layout["bands"] = [{"label": c.get("label") or c["name"], "groups": [slugify(c["name"])], "y": list(c["y"])}
-                       for c in sorted(mapping["categories"], key=lambda c: -c["y"][1])]
+                       for _, c in sorted(drawn, key=lambda ic: -ic[1]["y"][1])]
     layout["legend"] = {"early": "dashed = sandbox / early", "mature": "solid = incubating or graduated",
                         "notes": "right-side labels = category"}
     title = mapping.get("title") or f"{path.stem} landscape"
-    return {"meta": {"title": title}, "projects": projects}, layout
+    return _plain({"meta": {"title": title}, "projects": projects}), _plain(layout)
+
+
+def logo_ref(logo: str, logos: Path | None, names: set[str]) -> str | None:
+    """A landscape2 ``logo:`` as a path inside the logo folder (``./x.svg`` → ``x.svg``, sub-folders
+    kept), or None when no such file is there; ``names`` lists the folder's top level."""
+    parts = [part for part in PurePosixPath(logo.strip().replace("\\", "/")).parts if part != "."]
+    if logos is None or not parts or parts[0] == "/" or ".." in parts:
+        return None
+    ref = "/".join(parts)
+    if len(parts) == 1:
+        return ref if ref in names else None
+    return ref if (logos / ref).is_file() else None
 
 
 def _load_map(path: Path) -> dict[str, Any]:

@@ -14,13 +14,35 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Warnings
-from .model import (LANGS, LIMITS, _Fields, check_groups, find_theme, load_dataset, load_rules, parse_dataset,
+from .model import (LANGS, LIMITS, _Fields, check_groups, find_theme, linked_paths, load_rules, parse_dataset,
                     parse_rules)
 from .yamlio import line_of, load_yaml
 
 LANDSCAPE_SIZES = {"slide-16x9": (1920.0, 1080.0), "a4-landscape": (1123.0, 794.0), "readme": (1280.0, None)}
 MANDALA_SIZES = ("square", "a4-landscape", "slide-16x9")
 FORMATS = ("svg", "png", "pdf")
+# the PDF page of a size preset (px at 96 dpi): A4 is 297 × 210 mm; the drawing is scaled to fit and centred
+PDF_PAGES = {"a4-landscape": (297 / 25.4 * 96, 210 / 25.4 * 96)}
+
+_HERE = Path(__file__).resolve().parent
+# built-in layouts and themes: inside the installed package, or beside it in a source checkout
+BUILTIN_LAYOUTS = _HERE / "layouts" if (_HERE / "layouts").is_dir() else _HERE.parent / "layouts"
+
+
+def builtin(path: Path) -> Path:
+    """``path`` itself when it exists; else, for a relative path, the built-in copy it names:
+    ``layouts/x.yaml``, ``themes/dark.yaml``, ``x.yaml`` or the bare name ``x``."""
+    if path.exists() or path.is_absolute() or ".." in path.parts:
+        return path
+    rel = Path(*path.parts[1:]) if path.parts[:1] == ("layouts",) and len(path.parts) > 1 else path
+    for candidate in (rel, rel.with_name(rel.name + ".yaml")):
+        if (BUILTIN_LAYOUTS / candidate).is_file():
+            return BUILTIN_LAYOUTS / candidate
+    return path
+
+
+def _is_file_name(theme: str) -> bool:
+    return theme.endswith((".yaml", ".yml")) or "/" in theme
 
 
 @dataclass(frozen=True)
@@ -49,7 +71,8 @@ class Job:
         base = self.source.stem
         suffix = "-landscape" if self.kind == "landscape" else "-mandala"
         name = base if base.endswith(suffix) else base + suffix
-        for part in (self.lang, self.theme, self.size):
+        theme = Path(self.theme).stem if self.theme and _is_file_name(self.theme) else self.theme
+        for part in (self.lang, theme, self.size):
             if part:
                 name += f".{part}"
         return name
@@ -57,7 +80,7 @@ class Job:
 
 def _default_layout(data: Path) -> Path:
     candidates = [data.parent.parent / "layouts" / data.name, data.parent / "layouts" / data.name,
-                  Path("layouts") / data.name]
+                  Path("layouts") / data.name, BUILTIN_LAYOUTS / data.name]
     for c in candidates:
         if c.is_file():
             return c
@@ -71,9 +94,21 @@ def _default_logos(data: Path) -> Path:
     return Path("logos")
 
 
-def _theme_dirs(job: Job, layout: Path | None) -> list[Path]:
+def data_inputs(job: Job) -> tuple[Any, Path, Path]:
+    """A YAML data file as parsed, with its layout file and logo folder: the flags, else the
+    ones its ``meta`` names (an import records them), else the ``data/`` + ``layouts/`` convention."""
+    raw = load_yaml(job.source)
+    linked_layout, linked_logos = linked_paths(raw, job.source)
+    layout = builtin(job.layout) if job.layout else linked_layout or _default_layout(job.source)
+    return raw, layout, job.logos or linked_logos or _default_logos(job.source)
+
+
+def _theme(job: Job, layout: Path | None) -> Any:
+    """The job's theme: a file, or a name looked up beside the layout, the data and the built-ins."""
+    if job.theme and _is_file_name(job.theme):
+        return find_theme(str(builtin(Path(job.theme))), [])
     dirs = [layout.parent] if layout else []
-    return dirs + [job.source.parent.parent / "layouts", Path("layouts")]
+    return find_theme(job.theme, dirs + [job.source.parent.parent / "layouts", Path("layouts"), BUILTIN_LAYOUTS])
 
 
 class Progress:
@@ -107,6 +142,7 @@ class Progress:
 def run(job: Job, warnings: Warnings, engine: Any = None) -> tuple[list[tuple[Path, bytes]], str]:
     """Every output of ``job`` as (path, bytes), plus a one-line summary."""
     from .backends import resolve_backend, writer_for
+    from .scene import fit
     from .text import TextEngine
 
     try:
@@ -137,7 +173,9 @@ def run(job: Job, warnings: Warnings, engine: Any = None) -> tuple[list[tuple[Pa
     try:
         for fmt, writer in writers:
             progress.step(f"writing {fmt.upper()}")
-            payloads.append((base.with_name(f"{base.name}.{fmt}"), writer(scene, job.scale, job.backend)))
+            page = PDF_PAGES.get(job.size or "") if fmt == "pdf" else None
+            drawn = fit(scene, *page) if page else scene
+            payloads.append((base.with_name(f"{base.name}.{fmt}"), writer(drawn, job.scale, job.backend)))
     finally:
         progress.close()
     return payloads + extra, summary
@@ -148,18 +186,17 @@ def _landscape(job: Job, warnings: Warnings, engine: Any) -> tuple[Any, str, lis
     from .scene import fit
 
     if job.input_format == "yaml":
-        layout = job.layout or _default_layout(job.source)
+        raw_data, layout, logos = data_inputs(job)
         rules = load_rules(layout, job.lang, warnings)
-        data = load_dataset(job.source, rules.lang, warnings)
     else:
         raw_data, raw_layout = import_source(job, warnings)
-        layout = job.layout
+        layout = builtin(job.layout) if job.layout else None
         rules = load_rules(layout, job.lang, warnings) if layout else parse_rules(
             raw_layout, f"{job.source} (imported layout)", job.lang, warnings)
-        data = parse_dataset(raw_data, str(job.source), rules.lang, warnings)
+        logos = job.logos or _default_logos(job.source)
+    data = parse_dataset(raw_data, str(job.source), rules.lang, warnings)
     check_groups(data, rules)
-    theme = find_theme(job.theme, _theme_dirs(job, layout))
-    logos = job.logos or _default_logos(job.source)
+    theme = _theme(job, layout)
     result = build_landscape(data, rules, engine, logos, warnings, theme)
     scene = result.scene
     if job.size:
@@ -198,7 +235,7 @@ def import_source(job: Job, warnings: Warnings) -> tuple[dict[str, Any], dict[st
     if job.input_format == "ai-infra-json":
         return import_ai_infra_json(job.source, warnings)
     if job.input_format == "landscape2":
-        return import_landscape2(job.source, job.logos, job.map, warnings)
+        return import_landscape2(job.source, job.logos, builtin(job.map) if job.map else None, warnings)
     raise InputError(f"unknown input format {job.input_format!r} (known: yaml, ai-infra-json, landscape2)",
                      "--input-format")
 
@@ -207,7 +244,7 @@ def _mandala(job: Job, warnings: Warnings, engine: Any) -> tuple[Any, str, list[
     from .mandala import build_mandala, load_mandala
 
     chart = load_mandala(job.source, job.lang, warnings, job.table)
-    theme = find_theme(job.theme, _theme_dirs(job, None))
+    theme = _theme(job, None)
     size = job.size or "square"
     if size not in MANDALA_SIZES:
         raise InputError(f"unknown size {size!r} (known: {', '.join(MANDALA_SIZES)})", "--size")

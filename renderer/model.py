@@ -212,6 +212,7 @@ class Project:
     tags: tuple[str, ...]
     line: int
     monogram: str | None = None
+    subcategory: str | None = None  # a landscape2 subcategory, kept by the importer
 
     @property
     def early(self) -> bool:
@@ -229,14 +230,15 @@ class Dataset:
     projects: tuple[Project, ...]
 
 
-_PROJECT_KEYS = ("name", "group", "stage", "x", "y", "url", "logo", "monogram", "tags", "description")
+_PROJECT_KEYS = ("name", "group", "stage", "x", "y", "url", "logo", "monogram", "tags", "description", "subcategory")
+_META_KEYS = ("title", "subtitle", "version", "layout", "logos")
 BADGE_TAGS = {"k8s-feature": "K8s"}  # tags drawn as a small badge on the card
 
 
 def parse_dataset(raw: Any, path: str, lang: str, warnings: Warnings) -> Dataset:
     """Validate a parsed data file (see data/ai-infra.yaml for the format)."""
     top = _Fields(raw, path, "data file", ("meta", "projects"))
-    meta = _Fields(top.mapping("meta"), path, "meta", ("title", "subtitle", "version"))
+    meta = _Fields(top.mapping("meta"), path, "meta", _META_KEYS)
     title = meta.label("title", lang, warnings, "Landscape") or "Landscape"
     subtitle = meta.label("subtitle", lang, warnings)
     items = top.sequence("projects", required=True)
@@ -281,8 +283,19 @@ def parse_dataset(raw: Any, path: str, lang: str, warnings: Warnings) -> Dataset
         projects.append(Project(
             name=name, slug=slug, group=group, stage=stage, x=x, y=y,
             url=url, logo=f.text("logo"), tags=tuple(tags), line=f.line() or line, monogram=mono,
+            subcategory=f.text("subcategory"),
         ))
     return Dataset(path=path, title=title, subtitle=subtitle, projects=tuple(projects))
+
+
+def linked_paths(raw: Any, path: Path) -> tuple[Path | None, Path | None]:
+    """The layout file and logo folder a data file names in ``meta.layout`` and ``meta.logos``
+    (relative to the data file's folder; written by ``landscape import``), or None."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("meta"), dict):
+        return None, None
+    meta = _Fields(raw["meta"], str(path), "meta", _META_KEYS)
+    found = [meta.text(key) for key in ("layout", "logos")]
+    return tuple(path.parent / v if v else None for v in found)  # type: ignore[return-value]
 
 
 def load_dataset(path: Path | str, lang: str = "en", warnings: Warnings | None = None) -> Dataset:
