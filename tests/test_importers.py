@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shlex
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 import yaml
 
-from renderer.errors import Warnings
+from renderer.cli import main, write_files
+from renderer.errors import InputError, Warnings
 from renderer.jobs import Job, import_source, run
 from renderer.model import load_dataset, load_rules
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, ROOT
 from .test_bad_inputs import _embedded_svgs
 
 IMPORT = FIXTURES / "import"
 SVG = "{http://www.w3.org/2000/svg}"
+# the real CNCF subset (../shared/corpus, see its SOURCES.md); tests using it are skipped without it
+CORPUS = Path(os.environ.get("LANDSCAPE_CORPUS", ROOT.parent / "shared" / "corpus"))
+CNCF = CORPUS / "cncf-subset"
 
 
 def cards(svg: bytes) -> dict[str, ET.Element]:
@@ -117,11 +126,143 @@ def test_landscape2_needs_a_map_and_known_categories(tmp_path: Path, cli) -> Non
     assert result.code == 2 and "spans the middle line" in result.err and f"{bad}:3:" in result.err
 
 
-def test_example_map_is_valid() -> None:
-    from renderer.importers import _load_map
+def test_example_map_follows_the_current_cncf_categories() -> None:
+    mapping = yaml.safe_load((ROOT / "layouts" / "landscape2-map.example.yaml").read_text(encoding="utf-8"))
+    names = [c["name"] for c in mapping["categories"]]
+    for current in ("AI Agent", "Inference", "Training", "Data", "AI Native Infra", "Orchestration & Management",
+                    "Runtime", "Observability and Analysis"):
+        assert current in names
+    assert "CNAI" in mapping["skip"] and "sandbox" in mapping["maturity"]
+    assert all(c["y"][1] <= 50 or c["y"][0] >= 50 for c in mapping["categories"])
 
-    mapping = _load_map(FIXTURES.parent.parent / "layouts" / "landscape2-map.example.yaml")
-    assert len(mapping["categories"]) == 9 and "sandbox" in mapping["maturity"]
+
+def _files(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+def _logo_cards(svg: bytes) -> set[str]:
+    """Ids of the cards drawn with a logo (not a monogram)."""
+    return {gid for gid, g in cards(svg).items()
+            if not any("monogram" in (p.get("class") or "") for p in g.iter(SVG + "path"))}
+
+
+def _readme_import_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Importing real landscape data"):]
+    block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+    joined = block.replace("\\\n", " ")
+    return [line.split("#")[0].strip() for line in joined.splitlines() if line.split("#")[0].strip()]
+
+
+def test_readme_import_commands_run_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    (tmp_path / "old").mkdir()
+    shutil.copy(IMPORT / "ai-infra.json", tmp_path / "old" / "data.json")
+    shutil.copy(IMPORT / "landscape.yml", tmp_path / "landscape.yml")
+    shutil.copytree(IMPORT / "hosted_logos", tmp_path / "hosted_logos")
+    before = _files(tmp_path)
+    monkeypatch.chdir(tmp_path)  # no layouts/ here: the example map is the built-in one
+    commands = _readme_import_commands()
+    assert len(commands) == 4 and all(c.startswith("landscape ") for c in commands)
+    for command in commands:
+        code = main(shlex.split(command)[1:] + ["--format", "svg"] * command.startswith("landscape render"))
+        assert code == 0, (command, capsys.readouterr().err)
+    assert _files(tmp_path) - before == {
+        "data/ai-infra-old.yaml", "layouts/ai-infra-old.yaml", "data/cncf.yaml", "layouts/cncf.yaml",
+        "output/cncf-landscape.svg", "output/landscape-landscape.svg"}
+    # the import, rendered without flags, finds its layout and logos: the same image as the direct render
+    imported = (tmp_path / "output" / "cncf-landscape.svg").read_bytes()
+    assert imported == (tmp_path / "output" / "landscape-landscape.svg").read_bytes()
+    assert _logo_cards(imported) == {"kubernetes", "kueue", "containerd", "hami"}  # volcano.svg is refused
+    meta = yaml.safe_load((tmp_path / "data" / "cncf.yaml").read_text(encoding="utf-8"))["meta"]
+    assert (meta["layout"], meta["logos"]) == ("../layouts/cncf.yaml", "../hosted_logos")
+
+
+def test_nothing_is_written_outside_the_named_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli) -> None:
+    work, target = tmp_path / "work", tmp_path / "target"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    result = cli("import", "ai-infra-json", IMPORT / "ai-infra.json", "-o", target / "x.yaml")
+    assert result.code == 0, result.err
+    assert _files(tmp_path) == {"target/x.yaml", "target/layouts/x.yaml"}  # was ../layouts/x.yaml
+    assert f"{target / 'layouts' / 'x.yaml'}: 5 groups" in result.out
+    assert cli("validate", target / "x.yaml").code == 0  # found through meta.layout
+
+
+def test_import_writes_both_files_or_neither(tmp_path: Path, cli) -> None:
+    data = tmp_path / "data" / "x.yaml"
+    data.parent.mkdir()
+    data.write_text("old\n", encoding="utf-8")
+    (tmp_path / "blocker").write_text("a file, not a folder", encoding="utf-8")
+    result = cli("import", "ai-infra-json", IMPORT / "ai-infra.json", "-o", data, "--layout-out",
+                 tmp_path / "blocker" / "x.yaml")
+    assert result.code == 2 and "cannot write to" in result.err
+    assert data.read_text(encoding="utf-8") == "old\n" and _files(tmp_path) == {"data/x.yaml", "blocker"}
+
+
+def test_a_failed_rename_restores_the_files_already_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_bytes(b"old a")
+    real_replace = os.replace
+    calls: list[str] = []
+
+    def flaky(src: str, dst: str) -> None:
+        calls.append(str(dst))
+        if Path(dst) == second:
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", flaky)
+    with pytest.raises(InputError, match="nothing was written"):
+        write_files([(first, b"new a"), (second, b"new b")])
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert first.read_bytes() == b"old a" and not second.exists()
+    assert _files(tmp_path) == {"a.yaml"}  # no temporary files left behind
+
+
+def test_debug_is_accepted_after_the_subcommand(tmp_path: Path, cli) -> None:
+    for args in (["--debug", "validate", "nothing.yaml"], ["validate", "nothing.yaml", "--debug"]):
+        result = cli(*args)
+        assert result.code == 2 and "unrecognized arguments" not in result.err
+
+
+needs_corpus = pytest.mark.skipif(not CNCF.is_dir(), reason="the real CNCF subset (../shared/corpus) is not here")
+
+
+@needs_corpus
+def test_real_cncf_subset_logo_paths_and_subcategories(tmp_path: Path, cli) -> None:
+    raw = yaml.safe_load((CNCF / "landscape.yml").read_text(encoding="utf-8"))
+    items = [i for c in raw["landscape"] for s in c["subcategories"] for i in s["items"]]
+    dotted = {i["name"] for i in items if i["logo"].startswith("./")}
+    assert len(dotted) >= 20  # the real file's ./x.svg shape
+    result = cli("import", "landscape2", CNCF / "landscape.yml", "--logos", CNCF / "hosted_logos", "--map",
+                 ROOT / "layouts" / "landscape2-map.example.yaml", "-o", tmp_path / "data" / "cncf.yaml")
+    assert result.code == 0, result.err
+    assert "logo file(s) missing" not in result.err and "categor(ies) not in the map" not in result.err
+    data = yaml.safe_load((tmp_path / "data" / "cncf.yaml").read_text(encoding="utf-8"))
+    by_name = {p["name"]: p for p in data["projects"]}
+    kept = [(i["name"], i["logo"]) for i in items if i["name"] in dotted and i["name"] in by_name]
+    assert len(kept) >= 20 and all(by_name[name]["logo"] == logo.removeprefix("./") for name, logo in kept)
+    for name, sub in (("vLLM", "Runtime"), ("KServe", "Framework"), ("SGLang", "Runtime"), ("llm-d", "Framework")):
+        assert by_name[name]["subcategory"] == sub and by_name[name]["logo"]
+    run_ = cli("render", tmp_path / "data" / "cncf.yaml", "-o", tmp_path / "out", "--format", "svg")
+    assert run_.code == 0, run_.err
+    drawn = _logo_cards((tmp_path / "out" / "cncf-landscape.svg").read_bytes())
+    assert {"vllm", "kserve", "sglang", "llm-d"} <= drawn
+
+
+def test_sub_folder_and_dotted_logo_paths(tmp_path: Path) -> None:
+    from renderer.importers import logo_ref
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "x.svg").write_text("<svg/>", encoding="utf-8")
+    (tmp_path / "y.svg").write_text("<svg/>", encoding="utf-8")
+    names = {"y.svg", "sub"}
+    assert logo_ref("./y.svg", tmp_path, names) == "y.svg"
+    assert logo_ref("y.svg", tmp_path, names) == "y.svg"
+    assert logo_ref("./sub/x.svg", tmp_path, names) == "sub/x.svg"
+    assert logo_ref("../y.svg", tmp_path, names) is None
+    assert logo_ref("/etc/passwd", tmp_path, names) is None
+    assert logo_ref("z.svg", tmp_path, names) is None
 
 
 def test_landscape2_round_trip_through_yaml(tmp_path: Path, cli, engine) -> None:
