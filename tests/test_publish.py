@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -168,3 +169,23 @@ def test_auto_backend_falls_back_to_matplotlib(monkeypatch: pytest.MonkeyPatch, 
     assert Image.open(io.BytesIO(png)).size == (800, 800)
     err = capsys.readouterr().err
     assert err.count("notice: libcairo could not be loaded; rendering PNG/PDF with matplotlib") == 1
+
+
+def test_theme_file_names_outputs_by_its_stem(tmp_path: Path, cli) -> None:
+    theme = tmp_path / "themes" / "night.yaml"
+    theme.parent.mkdir()
+    shutil.copy(ROOT / "layouts" / "themes" / "dark.yaml", theme)
+    result = cli("render", SMALL, "--layout", SMALL_LAYOUT, "--theme", theme, "-o", tmp_path / "out", "--format", "svg")
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["small-landscape.night.svg"]
+
+
+def test_builtin_layouts_and_themes_from_any_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli) -> None:
+    shutil.copy(ROOT / "data" / "ai-infra.yaml", tmp_path / "mine.yaml")
+    monkeypatch.chdir(tmp_path)  # no layouts/ folder here
+    for theme in ("dark", "layouts/themes/dark.yaml"):
+        result = cli("render", "mine.yaml", "--layout", "ai-infra", "--theme", theme, "--format", "svg")
+        assert result.code == 0, result.err
+    root = ET.parse(tmp_path / "output" / "mine-landscape.dark.svg").getroot()
+    assert root.find(f"{SVG}rect").get("fill") == "#0d1117"
+    assert cli("render", "mine.yaml", "--layout", "nope", "--format", "svg").code == 2
