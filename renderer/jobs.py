@@ -154,13 +154,10 @@ def run(job: Job, warnings: Warnings, engine: Any = None) -> tuple[list[tuple[Pa
     if not writers:
         raise InputError("no output format given", "--format")
     engine = engine or TextEngine()
-    try:
-        if job.kind == "landscape":
-            scene, summary, extra = _landscape(job, warnings, engine)
-        else:
-            scene, summary, extra = _mandala(job, warnings, engine)
-    finally:
-        engine.save()
+    if job.kind == "landscape":
+        scene, summary, extra = _landscape(job, warnings, engine)
+    else:
+        scene, summary, extra = _mandala(job, warnings, engine)
     if set(job.formats) & {"png"}:
         pixels = round(scene.width * job.scale) * round(scene.height * job.scale)
         if pixels > LIMITS.max_raster_pixels:

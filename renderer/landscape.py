@@ -392,10 +392,7 @@ class _Builder:
     def label(self, text: str, x: float, baseline: float, size: float, fill: str, bold: bool = False,
               role: str = "label", owner: str = "", frame: bool = False) -> Text:
         """Outlined text with its left end at x (px)."""
-        w = self.text.measure(text, size, bold, owner=owner or text)
-        asc = self.text.ascent(size, bold)
-        node = Text(text=text, d=self.text.outline(text, x, baseline, size, bold, owner=owner or text), fill=fill,
-                    box=(x, baseline - asc, w, asc + self.text.descent(size, bold)), role=role)
+        node = self.text.text_node(text, x, baseline, size, bold, fill, role, owner=owner or text)
         if frame:
             self.frame_texts.append(node)
         return node

@@ -17,7 +17,7 @@ from typing import Any
 from .errors import InputError, Warnings
 from .colors import mix, readable_on
 from .model import LIGHT, Theme, _Fields
-from .scene import Circle, Group, Node, Path as PathNode, Rect, Scene, Style, Text
+from .scene import Circle, Group, Node, Path as PathNode, Rect, Scene, Style
 from .text import TextEngine
 from .yamlio import line_of, load_yaml
 
@@ -367,9 +367,7 @@ def build_mandala(chart: Mandala, engine: TextEngine, warnings: Warnings, size: 
     if title:
         tw = engine.measure(title, title_size, True, "title")
         base = y0 - 18 * unit - engine.descent(title_size, True)
-        nodes.append(Text(title, engine.outline(title, (width - tw) / 2, base, title_size, True, "title"), theme.ink,
-                          ((width - tw) / 2, base - engine.ascent(title_size, True), tw,
-                           engine.ascent(title_size, True) + engine.descent(title_size, True)), "title"))
+        nodes.append(engine.text_node(title, (width - tw) / 2, base, title_size, True, theme.ink, "title", "title"))
     pad = max(5.0, cell * 0.08)
     grid = chart_grid(chart)
     cells_out = []
@@ -421,8 +419,7 @@ def _cell(engine: TextEngine, c: Cell, chart: Mandala, x: float, y: float, size:
         for i, (line, w) in enumerate(zip(fit.lines, fit.widths)):
             base = top + i * line_h + (line_h - asc - desc) / 2 + asc
             lx = x + (size - w) / 2
-            children.append(Text(line, engine.outline(line, lx, base, fit.size, bold, owner), ink,
-                                 (lx, base - asc, w, asc + desc), f"cell-text {c.kind}"))
+            children.append(engine.text_node(line, lx, base, fit.size, bold, ink, f"cell-text {c.kind}", owner))
         widest = max(fit.widths)
         box = (x + (size - widest) / 2, top + (line_h - asc - desc) / 2, widest,
                line_h * (len(fit.lines) - 1) + asc + desc)
@@ -476,7 +473,6 @@ def _status_legend(engine: TextEngine, x: float, y: float, unit: float, ink: str
         w = engine.measure(status, size)
         asc = engine.ascent(size)
         base = cy + (asc - engine.descent(size)) / 2
-        parts.append(Text(status, engine.outline(status, x, base, size), ink, (x, base - asc, w,
-                                                                          asc + engine.descent(size)), "legend"))
+        parts.append(engine.text_node(status, x, base, size, False, ink, "legend"))
         x += w + 26 * unit
     return Group(children=tuple(parts), id="legend")

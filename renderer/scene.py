@@ -62,16 +62,27 @@ class Path:
     transform: str | None = None
 
 
+@dataclass(frozen=True, eq=False)
+class Outline:
+    """One glyph outline at one size: drawing commands in px relative to the glyph's origin
+    on the baseline (y down), coordinates rounded to 0.01 px. ``ops`` holds ``("M", (x, y))``,
+    ``("L", (x, y))``, ``("C", (x1, y1, x2, y2, x, y))`` and ``("Z", ())``. One object is shared
+    by every use of the glyph at that size (compared and hashed by identity)."""
+
+    ops: tuple[tuple[str, tuple[float, ...]], ...]
+
+
 @dataclass(frozen=True)
 class Text:
-    """Text already turned into outlines: path data ``d`` in px plus its ink box.
+    """Text already shaped into glyph outlines, plus its box.
 
-    ``text`` keeps the string (for tests, accessibility); ``box`` is (x, y, w, h) px
-    from the font's advance widths, ascent and descent.
+    ``glyphs`` holds (outline, x, baseline y) per drawn glyph, origins in px rounded to 0.01;
+    ``text`` keeps the string (for tests, accessibility); ``box`` is (x, y, w, h) px from the
+    shaped advance width and the font's ascent and descent.
     """
 
     text: str
-    d: str
+    glyphs: tuple[tuple[Outline, float, float], ...]
     fill: str
     box: tuple[float, float, float, float]
     role: str = "label"

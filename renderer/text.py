@@ -1,29 +1,39 @@
-"""Text: real font metrics and glyph outlines (SVG path data), no viewer fonts needed.
+"""Text: shaped with HarfBuzz from the pinned font, drawn as glyph outlines (no viewer fonts).
 
-The font is Noto Sans CJK (SIL OFL 1.1), pinned as a pip dependency. Opening the
-16 MB font costs ~150 ms, so glyph advances and outlines are kept in a small JSON
-cache per font file (``$LANDSCAPE_CACHE`` or ``~/.cache/landscape``); the cache holds
-exactly what the font gives, so output does not depend on it.
-Widths are sums of advance widths (no kerning). All lengths are px unless noted.
+The font is Noto Sans CJK (SIL OFL 1.1), pinned as a pip dependency. HarfBuzz
+(``uharfbuzz``) memory-maps it, so opening costs a few ms and no glyph cache is kept.
+One shaping pass per string gives both the width used for layout and the glyphs drawn:
+kerning and standard ligatures in Latin runs, and in Han runs the OpenType ``locl``
+forms of the text's language (zh-CN → Simplified, zh-TW / zh-HK / ja / ko likewise).
+Line breaking follows Unicode line breaking (UAX #14, see ``linebreak.py``) with
+Chinese phrases kept whole (BudouX). All lengths are px unless noted.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
-import re
+import struct
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-CACHE_VERSION = 3
+from .linebreak import is_cjk, is_emoji, NO_LINE_START, break_units, split_units
+from .scene import Outline, Text
+
 _FONT_PACKAGES = {
     False: ("cvttf_NotoSansCJK_Regular", "NotoSansCJKtc-Regular.otf"),
     True: ("cvttf_NotoSansCJK_Bold", "NotoSansCJKtc-Bold.otf"),
 }
 _SKIP = {"Cc", "Cf", "Zl", "Zp"}  # control, format (zero-width, bidi) characters: not drawn
+# HarfBuzz language of Han runs for a document language; others (en, zh-CN, …) get Simplified
+# Chinese forms, the Chinese of this project's data
+_HAN_LANGS = {"zh-TW": "zh-Hant", "zh-Hant": "zh-Hant", "zh-HK": "zh-HK", "zh-MO": "zh-HK",
+              "ja": "ja", "ko": "ko"}
+_LATIN_FEATURES = {"pwid": True}  # proportional quotes and dashes in Latin runs (the font's are full-width)
+
+Placed = tuple[Outline, float, float]  # a glyph outline and its origin (x, baseline) px
 
 
 def font_path(bold: bool) -> Path:
@@ -36,146 +46,87 @@ def font_path(bold: bool) -> Path:
 
 
 def cache_dir() -> Path:
-    """Folder of the glyph caches."""
+    """Folder of the on-disk caches (logos)."""
     env = os.environ.get("LANDSCAPE_CACHE")
     if env:
         return Path(env)
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "landscape"
 
 
-class _Glyph:
-    """One glyph in font units: advance and outline commands (y up), decoded lazily."""
-
-    __slots__ = ("advance", "_ops", "_encoded")
-
-    def __init__(self, advance: float, ops: list[tuple[str, tuple[float, ...]]] | None = None,
-                 encoded: str | None = None) -> None:
-        self.advance = advance
-        self._ops = ops
-        self._encoded = encoded
-
-    @property
-    def ops(self) -> list[tuple[str, tuple[float, ...]]]:
-        """Outline commands as (pen method, flat coordinates)."""
-        if self._ops is None:
-            self._ops = _decode(self._encoded or "")
-        return self._ops
-
-    def encoded(self) -> str:
-        """Outline in the cache's compact text form."""
-        if self._encoded is None:
-            self._encoded = _encode(self._ops or [])
-        return self._encoded
+def han_language(lang: str | None) -> str:
+    """HarfBuzz language tag used for Han runs of a document in ``lang``."""
+    return _HAN_LANGS.get(lang or "", "zh-Hans")
 
 
-@dataclass
 class Face:
-    """One font file with a persistent glyph cache; units are font units (y up)."""
+    """One font file opened with HarfBuzz; metrics in font units (y up)."""
 
-    path: Path
-    upem: float = 1000.0
-    ascent: float = 880.0
-    descent: float = -120.0
-    _glyphs: dict[int, _Glyph | None] = field(default_factory=dict)
-    _font: Any = None
-    _cmap: dict[int, str] | None = None
-    _dirty: bool = False
-    _cache_file: Path | None = None
+    def __init__(self, path: Path) -> None:
+        import uharfbuzz as hb
 
-    @classmethod
-    def open(cls, path: Path) -> "Face":
-        """Open a face, loading its cache when it matches the file."""
-        face = cls(path=path)
-        stat = path.stat()
-        key = f"{path.name}-{stat.st_size}-{int(stat.st_mtime)}-v{CACHE_VERSION}"
-        face._cache_file = cache_dir() / f"{key}.json"
-        try:
-            data = json.loads(face._cache_file.read_text(encoding="utf-8"))
-            face.upem, face.ascent, face.descent = data["upem"], data["ascent"], data["descent"]
-            for cp, entry in data["glyphs"].items():
-                if entry is not None and not (isinstance(entry[0], (int, float)) and _VALID.fullmatch(entry[1])):
-                    raise ValueError(f"bad cache entry for U+{int(cp):04X}")
-                face._glyphs[int(cp)] = None if entry is None else _Glyph(entry[0], encoded=entry[1])
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
-            face._glyphs.clear()
-            face._load_font()
-        return face
+        self.hb = hb
+        self.path = path
+        self.face = hb.Face(hb.Blob.from_file_path(str(path)))
+        self.font = hb.Font(self.face)
+        self.upem = float(self.face.upem)
+        os2 = self.face.reference_table("OS/2").data
+        ascent, descent = struct.unpack(">hh", bytes(os2[68:72]))  # sTypoAscender, sTypoDescender
+        self.ascent, self.descent = float(ascent), float(descent)
+        self._ops: dict[int, list[tuple[str, tuple[float, ...]]]] = {}
 
-    def _load_font(self) -> None:
-        if self._font is not None:
-            return
-        from fontTools.ttLib import TTFont
+    def shape(self, text: str, lang: str | None, features: dict[str, bool]) -> list[tuple[int, int, float, float, float]]:
+        """(glyph id, cluster, x advance, x offset, y offset) per glyph, font units."""
+        buf = self.hb.Buffer()
+        buf.add_str(text)
+        buf.guess_segment_properties()
+        if lang:
+            buf.language = lang
+        self.hb.shape(self.font, buf, features)
+        return [(info.codepoint, info.cluster, pos.x_advance, pos.x_offset, pos.y_offset)
+                for info, pos in zip(buf.glyph_infos, buf.glyph_positions)]
 
-        self._font = TTFont(str(self.path), lazy=True)
-        self._cmap = self._font.getBestCmap()
-        self.upem = float(self._font["head"].unitsPerEm)
-        os2 = self._font["OS/2"]
-        self.ascent = float(os2.sTypoAscender)
-        self.descent = float(os2.sTypoDescender)
-        self._glyphset = self._font.getGlyphSet()
-        self._dirty = True
-
-    def glyph(self, cp: int) -> _Glyph | None:
-        """The glyph for a code point, or None when the font lacks it."""
-        if cp in self._glyphs:
-            return self._glyphs[cp]
-        self._load_font()
-        from fontTools.pens.recordingPen import RecordingPen
-
-        name = self._cmap.get(cp) if self._cmap else None
-        result: _Glyph | None = None
-        if name is not None:
-            glyph = self._glyphset[name]
-            pen = RecordingPen()
-            glyph.draw(pen)
-            ops = [(op, tuple(float(c) for pt in pts for c in pt)) for op, pts in pen.value]
-            result = _Glyph(float(glyph.width), ops)
-        self._glyphs[cp] = result
-        self._dirty = True
-        return result
-
-    def save(self) -> None:
-        """Write the cache atomically when new glyphs were loaded (best effort)."""
-        if not self._dirty or self._cache_file is None:
-            return
-        data = {
-            "upem": self.upem, "ascent": self.ascent, "descent": self.descent,
-            "glyphs": {str(cp): None if g is None else [g.advance, g.encoded()]
-                       for cp, g in sorted(self._glyphs.items())},
-        }
-        import tempfile
-
-        try:
-            self._cache_file.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self._cache_file.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, separators=(",", ":"))
-            os.replace(tmp, self._cache_file)
-            self._dirty = False
-        except OSError:
-            pass  # the cache only saves time; the output is the same without it
+    def ops(self, gid: int) -> list[tuple[str, tuple[float, ...]]]:
+        """Outline of one glyph as pen commands (moveTo, lineTo, curveTo, closePath), font units."""
+        hit = self._ops.get(gid)
+        if hit is None:
+            pen = _RecordingPen()
+            self.font.draw_glyph_with_pen(gid, pen)
+            hit = self._ops[gid] = pen.value
+        return hit
 
 
-_NUM = r"-?\d+(?:\.\d+)?(?:e-?\d+)?"
-_VALID = re.compile(rf"(?:(?:[ml]{_NUM},{_NUM}|c{_NUM}(?:,{_NUM}){{5}}|q{_NUM}(?:,{_NUM})+|[ze])(?: |$))*")
-_OPNAMES = {"m": "moveTo", "l": "lineTo", "c": "curveTo", "q": "qCurveTo", "z": "closePath", "e": "endPath"}
-_OPCODES = {name: code for code, name in _OPNAMES.items()}
+class _RecordingPen:
+    """The pen protocol HarfBuzz draws into; records flat coordinates."""
+
+    def __init__(self) -> None:
+        self.value: list[tuple[str, tuple[float, ...]]] = []
+
+    def moveTo(self, p: tuple[float, float]) -> None:  # noqa: N802 (pen protocol names)
+        self.value.append(("M", p))
+
+    def lineTo(self, p: tuple[float, float]) -> None:  # noqa: N802
+        self.value.append(("L", p))
+
+    def curveTo(self, *pts: tuple[float, float]) -> None:  # noqa: N802
+        self.value.append(("C", tuple(c for p in pts for c in p)))
+
+    def qCurveTo(self, *pts: tuple[float, float]) -> None:  # noqa: N802
+        self.value.append(("Q", tuple(c for p in pts for c in p)))
+
+    def closePath(self) -> None:  # noqa: N802
+        self.value.append(("Z", ()))
+
+    def endPath(self) -> None:  # noqa: N802
+        self.value.append(("Z", ()))
 
 
-def _encode(ops: list[tuple[str, tuple[float, ...]]]) -> str:
-    return " ".join(_OPCODES[op] + ",".join(f"{v:g}" for v in args) for op, args in ops)
+@dataclass(frozen=True)
+class Shaped:
+    """A shaped string: glyphs (id, x, y of origin in font units from the start), total advance."""
 
-
-
-def _decode(text: str) -> list[tuple[str, tuple[float, ...]]]:
-    ops = []
-    for token in text.split(" "):
-        if not token:
-            continue
-        name = _OPNAMES[token[0]]
-        args = tuple(float(v) for v in token[1:].split(",")) if len(token) > 1 else ()
-        ops.append((name, args))
-    return ops
+    glyphs: tuple[tuple[int, float, float], ...]
+    advance: float
+    missing: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -186,23 +137,41 @@ class Line:
     width: float
 
 
-class TextEngine:
-    """Measures text and turns it into outline path data (px, y down)."""
+def visible(text: str) -> str:
+    """``text`` without what is not drawn: control, zero-width, bidi characters and emoji."""
+    return "".join(ch for ch in text if unicodedata.category(ch) not in _SKIP and not is_emoji(ch)
+                   and ch not in "\ufe0e\ufe0f")
 
-    def __init__(self) -> None:
+
+def _runs(text: str) -> list[tuple[str, bool]]:
+    """Split into (run, is CJK): punctuation and symbols take the script of the text before them."""
+    runs: list[tuple[str, bool]] = []
+    for ch in text:
+        cjk = is_cjk(ch)
+        if not cjk and ch != " " and runs and runs[-1][1] and not ch.isalnum():
+            cjk = True  # “ ” — … after Han stay in the Han run
+        if runs and runs[-1][1] == cjk:
+            runs[-1] = (runs[-1][0] + ch, cjk)
+        else:
+            runs.append((ch, cjk))
+    return runs
+
+
+class TextEngine:
+    """Measures, breaks and outlines text (px, y down). ``lang`` is the document language
+    (``en``, ``zh-CN``, ``zh-TW``, ``ja`` …): it picks the glyph forms of Han text."""
+
+    def __init__(self, lang: str | None = None) -> None:
+        self.lang = lang
         self.faces: dict[bool, Face] = {}  # opened on first use
         self.missing: dict[str, set[str]] = {}
-        self._scaled: dict[tuple[bool, float, int], tuple[int, int, str, int, int, int]] = {}
-
-    def save(self) -> None:
-        """Persist new glyphs to the cache."""
-        for face in self.faces.values():
-            face.save()
+        self._shaped: dict[tuple[str, bool, str], Shaped] = {}
+        self._outlines: dict[tuple[bool, int, float], Outline] = {}
 
     def _face(self, bold: bool) -> Face:
         face = self.faces.get(bold)
         if face is None:
-            face = self.faces[bold] = Face.open(font_path(bold))
+            face = self.faces[bold] = Face(font_path(bold))
         return face
 
     def ascent(self, size: float, bold: bool = False) -> float:
@@ -215,121 +184,124 @@ class TextEngine:
         face = self._face(bold)
         return -face.descent * size / face.upem
 
-    def _chars(self, text: str, bold: bool, owner: str) -> list[tuple[str, _Glyph | None]]:
-        face = self._face(bold)
-        out = []
-        for ch in text:
-            if unicodedata.category(ch) in _SKIP:
-                continue
-            glyph = face.glyph(ord(ch))
-            if glyph is None:
-                self.missing.setdefault(owner, set()).add(ch)
-            out.append((ch, glyph))
-        return out
+    def shape(self, text: str, bold: bool = False, owner: str = "", lang: str | None = None) -> Shaped:
+        """``text`` shaped once (cached): Han runs with the language's forms, Latin runs with
+        kerning and ligatures. A glyph the font lacks is a 0.5 em gap, an emoji is left out;
+        both are recorded for ``owner``."""
+        han = han_language(lang or self.lang)
+        key = (text, bold, han)
+        hit = self._shaped.get(key)
+        if hit is None:
+            hit = self._shaped[key] = self._shape(text, bold, han)
+        if hit.missing:
+            self.missing.setdefault(owner, set()).update(hit.missing)
+        return hit
 
-    def measure(self, text: str, size: float, bold: bool = False, owner: str = "") -> float:
-        """Advance width of ``text`` at ``size`` px; a missing glyph counts 0.5 em."""
+    def _shape(self, text: str, bold: bool, han: str) -> Shaped:
         face = self._face(bold)
-        units = sum(g.advance if g else face.upem / 2 for _, g in self._chars(text, bold, owner))
-        return units * size / face.upem
+        missing = {ch for ch in text if is_emoji(ch)}
+        glyphs: list[tuple[int, float, float]] = []
+        pen = 0.0
+        for run, cjk in _runs(visible(text)):
+            shaped = face.shape(run, han, {}) if cjk else face.shape(run, None, _LATIN_FEATURES)
+            for gid, cluster, advance, dx, dy in shaped:
+                if gid == 0:
+                    missing.add(run[cluster])
+                    pen += face.upem / 2
+                    continue
+                glyphs.append((gid, pen + dx, float(dy)))
+                pen += advance
+        return Shaped(tuple(glyphs), pen, frozenset(missing))
+
+    def measure(self, text: str, size: float, bold: bool = False, owner: str = "", lang: str | None = None) -> float:
+        """Shaped advance width of ``text`` at ``size`` px (exactly the width drawn)."""
+        face = self._face(bold)
+        return self.shape(text, bold, owner, lang).advance * size / face.upem
 
     def outline(self, text: str, x: float, baseline: float, size: float, bold: bool = False,
-                owner: str = "") -> str:
-        """SVG path data drawing ``text`` with its left end at x and its baseline at y (px)."""
+                owner: str = "", lang: str | None = None) -> tuple[Placed, ...]:
+        """The glyph outlines drawing ``text`` with its left end at x and its baseline at y (px)."""
         face = self._face(bold)
         scale = size / face.upem
-        parts: list[str] = []
-        pen = x
-        cur = (0, 0)  # current point in 1/100 px, after the previous glyph
-        first = True
-        for ch, glyph in self._chars(text, bold, owner):
-            if glyph is None:
-                pen += face.upem / 2 * scale
-                continue
-            fx, fy, rest, ex, ey, has = self._scaled_glyph(bold, size, ord(ch), glyph, scale)
-            if has:
-                ox, oy = round(pen * 100), round(baseline * 100)
-                if first:
-                    parts.append(f"M{_c(ox + fx)} {_c(oy + fy)}")
-                    first = False
-                else:
-                    parts.append(f"m{_c(ox + fx - cur[0])} {_c(oy + fy - cur[1])}")
-                parts.append(rest)
-                cur = (ox + ex, oy + ey)
-            pen += glyph.advance * scale
-        return "".join(parts)
+        out: list[Placed] = []
+        for gid, gx, gy in self.shape(text, bold, owner, lang).glyphs:
+            outline = self._outline(face, bold, gid, size)
+            if outline.ops:
+                out.append((outline, round(x + gx * scale, 2), round(baseline - gy * scale, 2)))
+        return tuple(out)
 
-    def _scaled_glyph(self, bold: bool, size: float, cp: int, glyph: _Glyph,
-                      scale: float) -> tuple[int, int, str, int, int, int]:
-        """Glyph as relative path data in 1/100 px: first move, body, end point."""
-        key = (bold, size, cp)
-        hit = self._scaled.get(key)
-        if hit is not None:
-            return hit
-        k = scale * 100
-        body: list[str] = []
-        start = cur = (0, 0)
-        first_move: tuple[int, int] | None = None
-        for op, args in glyph.ops:
-            pts = [(round(args[i] * k), -round(args[i + 1] * k)) for i in range(0, len(args), 2)]
-            if op == "moveTo":
-                if first_move is None:
-                    first_move = pts[0]
-                else:
-                    body.append(f"m{_c(pts[0][0] - cur[0])} {_c(pts[0][1] - cur[1])}")
-                start = cur = pts[0]
-            elif op == "lineTo":
-                body.append(f"l{_c(pts[0][0] - cur[0])} {_c(pts[0][1] - cur[1])}")
-                cur = pts[0]
-            elif op in ("curveTo", "qCurveTo"):
-                letter = "c" if op == "curveTo" else "q"
-                step = 3 if op == "curveTo" else 2
-                for i in range(0, len(pts) - step + 1, step):
-                    seg = pts[i:i + step]
-                    body.append(letter + " ".join(f"{_c(px - cur[0])} {_c(py - cur[1])}" for px, py in seg))
-                    cur = seg[-1]
-            elif op in ("closePath", "endPath"):
-                body.append("z")
-                cur = start
-        if first_move is None:
-            result = (0, 0, "", 0, 0, 0)
-        else:
-            result = (first_move[0], first_move[1], "".join(body), cur[0], cur[1], 1)
-        self._scaled[key] = result
-        return result
+    def _outline(self, face: Face, bold: bool, gid: int, size: float) -> Outline:
+        key = (bold, gid, size)
+        hit = self._outlines.get(key)
+        if hit is None:
+            k = size / face.upem
+            ops: list[tuple[str, tuple[float, ...]]] = []
+            cur = start = (0.0, 0.0)
+            for op, args in face.ops(gid):
+                if op == "Q":  # quadratic (TrueType fonts): as the cubic every backend draws
+                    (cx, cy), end = args[:2], args[2:]
+                    op, args = "C", (cur[0] + 2 / 3 * (cx - cur[0]), cur[1] + 2 / 3 * (cy - cur[1]),
+                                     end[0] + 2 / 3 * (cx - end[0]), end[1] + 2 / 3 * (cy - end[1]), *end)
+                if op == "M":
+                    start = args
+                elif op == "Z" and ops and ops[-1][0] == "L" and tuple(cur) == tuple(start):
+                    ops.pop()  # a line back to the start just before closing draws nothing
+                cur = start if op == "Z" else args[-2:]
+                ops.append((op, tuple(round(v * k, 2) if i % 2 == 0 else round(-v * k, 2) + 0.0
+                                      for i, v in enumerate(args))))
+            hit = self._outlines[key] = Outline(tuple(ops))
+        return hit
+
+    def text_node(self, text: str, x: float, baseline: float, size: float, bold: bool = False,
+                  fill: str = "#000000", role: str = "label", owner: str = "", lang: str | None = None) -> Text:
+        """A scene Text node: ``text`` outlined with its left end at x and baseline at y (px);
+        its box spans the shaped advance width and the font's ascent and descent."""
+        w = self.measure(text, size, bold, owner, lang)
+        asc = self.ascent(size, bold)
+        return Text(text=text, glyphs=self.outline(text, x, baseline, size, bold, owner, lang), fill=fill,
+                    box=(x, baseline - asc, w, asc + self.descent(size, bold)), role=role)
 
     def wrap(self, text: str, size: float, width: float, bold: bool = False, owner: str = "",
-             break_words: bool = False) -> list[Line]:
-        """Greedy line breaking (px): at spaces and between Han characters; closing punctuation
-        never starts a line and opening punctuation never ends one. A Latin word wider than
-        ``width`` is broken between characters only with ``break_words`` (else it overflows)."""
-        lines: list[Line] = []
-        current = ""
-        for token in _tokens(text):
-            if not current:
-                token = token.lstrip()
-                if not token:
-                    continue
-            trial = current + token
-            if not current or self.measure(trial.rstrip(), size, bold, owner) <= width:
-                current = trial
-            else:
-                lines.append(Line(current.rstrip(), self.measure(current.rstrip(), size, bold, owner)))
-                current = token.lstrip()
-            if break_words and self.measure(current.rstrip(), size, bold, owner) > width and len(current.strip()) > 1:
-                pieces = self._split_word(current.strip(), size, width, bold, owner)
-                lines.extend(Line(p, self.measure(p, size, bold, owner)) for p in pieces[:-1])
-                current = pieces[-1]
-        if current.strip():
-            lines.append(Line(current.rstrip(), self.measure(current.rstrip(), size, bold, owner)))
-        return lines
+             break_words: bool = False, lang: str | None = None) -> list[Line]:
+        """Lines of at most ``width`` px, broken greedily at Unicode line-break opportunities
+        (UAX #14: spaces, after ``/`` ``-`` ``—``, between Han characters) but never inside a
+        Chinese phrase; no line starts with closing punctuation or ends with opening punctuation,
+        and a last line holding one Han character takes a phrase from the line above. A unit
+        wider than ``width`` is broken between characters only with ``break_words``."""
+        def m(s: str) -> float:
+            return self.measure(s.rstrip(), size, bold, owner, lang)
 
-    def _split_word(self, word: str, size: float, width: float, bold: bool, owner: str) -> list[str]:
-        """Break one over-long word between characters so each piece fits ``width``."""
+        units: list[str] = []
+        for unit in break_units(text):
+            if break_words and m(unit) > width and len(unit.strip()) > 1:
+                units.extend(self._split_unit(unit, size, width, bold, owner, lang))
+            else:
+                units.append(unit)
+        lines: list[list[str]] = []
+        for unit in units:
+            if lines and m("".join(lines[-1]) + unit) <= width + 1e-9:
+                lines[-1].append(unit)
+            else:
+                lines.append([unit])
+        if len(lines) >= 2 and _lone_han(lines[-1]) and len(lines[-2]) > 1:
+            moved = [lines[-2][-1]] + lines[-1]
+            if m("".join(moved)) <= width + 1e-9:
+                lines[-2], lines[-1] = lines[-2][:-1], moved
+        out = []
+        for parts in lines:
+            s = "".join(parts).strip()
+            if s:
+                out.append(Line(s, m(s)))
+        return out
+
+    def _split_unit(self, unit: str, size: float, width: float, bold: bool, owner: str,
+                    lang: str | None) -> list[str]:
+        """Break one over-long unit between characters so each piece fits ``width``."""
         pieces: list[str] = []
         piece = ""
-        for ch in word:
-            if piece and self.measure(piece + ch, size, bold, owner) > width and ch not in _NO_LINE_START:
+        for ch in split_units(unit):
+            if piece and self.measure((piece + ch).rstrip(), size, bold, owner, lang) > width \
+                    and ch[0] not in NO_LINE_START:
                 pieces.append(piece)
                 piece = ch
             else:
@@ -338,59 +310,12 @@ class TextEngine:
         return pieces
 
     def take_missing(self) -> dict[str, set[str]]:
-        """Missing glyphs seen so far, by owner; resets the record."""
+        """Missing glyphs and left-out emoji seen so far, by owner; resets the record."""
         missing, self.missing = self.missing, {}
         return missing
 
 
-_NO_LINE_START = set("，。、；：？！）」』】》〉’”,.;:?!)]}%·…")
-_NO_LINE_END = set("（「『【《〈‘“([{")
-
-
-def _is_cjk(ch: str) -> bool:
-    cp = ord(ch)
-    return (0x2E80 <= cp <= 0x9FFF or 0xAC00 <= cp <= 0xD7AF or 0xF900 <= cp <= 0xFAFF
-            or 0xFF00 <= cp <= 0xFFEF or 0x20000 <= cp <= 0x2FA1F)
-
-
-def _tokens(text: str) -> list[str]:
-    """Break opportunities: each Han character alone, Latin words with their leading space;
-    closing punctuation sticks to the token before it, opening punctuation to the one after."""
-    raw: list[str] = []
-    buf = ""
-    for ch in text:
-        if ch == " ":
-            if buf:
-                raw.append(buf)
-            buf = " "
-        elif _is_cjk(ch) or ch in _NO_LINE_START or ch in _NO_LINE_END:
-            if buf:
-                raw.append(buf)
-            raw.append(ch)
-            buf = ""
-        else:
-            buf += ch
-    if buf:
-        raw.append(buf)
-    tokens: list[str] = []
-    carry = ""
-    for tok in raw:
-        if tokens and tok[0] in _NO_LINE_START and not carry:
-            tokens[-1] += tok
-        elif tok.strip() and tok.strip()[-1] in _NO_LINE_END and len(tok.strip()) == 1:
-            carry += tok
-        else:
-            tokens.append(carry + tok)
-            carry = ""
-    if carry:
-        tokens.append(carry)
-    return tokens
-
-
-def _c(v: int) -> str:
-    """Format hundredths of a px as a short decimal string."""
-    if v % 100 == 0:
-        return str(v // 100)
-    sign = "-" if v < 0 else ""
-    v = abs(v)
-    return f"{sign}{v // 100}.{v % 100:02d}".rstrip("0")
+def _lone_han(parts: list[str]) -> bool:
+    """Whether a line is a single Han character (with any punctuation)."""
+    return sum(1 for ch in "".join(parts) if is_cjk(ch) and ch.isalpha()) == 1 and \
+        not any(ch.isalnum() and not is_cjk(ch) for ch in "".join(parts))

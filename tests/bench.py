@@ -88,7 +88,6 @@ def main() -> int:
             exp = f"n^{math.log(lay / previous[1]) / math.log(n / previous[0]):.2f}"
         print(f"{n:>7} {lay:>9.3f} {svg:>7.3f} {lay + svg:>8.3f} {size / 1024:>8.0f} {height:>9.0f} {exp:>14}")
         previous = (n, lay)
-    engine.save()
     print()
     print("whole process, default data (median of 5, glyph cache warm)")
     render = ["render", "data/ai-infra.yaml"]

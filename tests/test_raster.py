@@ -9,7 +9,9 @@ import pytest
 from PIL import Image, ImageChops
 
 from renderer.backends.png import _adler_combine, encode_png, render_png, render_png_cairosvg
-from renderer.backends.svgpath import PathError, parse_path
+from fontTools.pens.recordingPen import RecordingPen
+
+from renderer.backends.svgpath import PathError, draw_path
 from renderer.errors import Warnings
 from renderer.landscape import build_landscape
 from renderer.mandala import build_mandala, load_mandala
@@ -54,15 +56,21 @@ def test_adler_combine_matches_zlib() -> None:
     assert _adler_combine(zlib.adler32(a), zlib.adler32(b), len(b)) == zlib.adler32(a + b)
 
 
+def _ops(d: str) -> list:
+    pen = RecordingPen()
+    draw_path(d, pen)
+    return pen.value
+
+
 def test_path_parser_handles_the_whole_grammar() -> None:
-    assert parse_path("M1 2h3v4H0V0z") == [("M", (1, 2)), ("L", (4, 2)), ("L", (4, 6)), ("L", (0, 6)),
-                                           ("L", (0, 0)), ("Z", ())]
-    ops = parse_path("M0 0a10 10 0 1 1 20 0")  # half circle: ends exactly at the end point
-    assert ops[-1][1][-2:] == (20, 0) and all(op == "C" for op, _ in ops[1:])
-    assert parse_path("m1.5.5l.5-1") == [("M", (1.5, 0.5)), ("L", (2.0, -0.5))]
-    assert parse_path("M0 0a5 5 0 00.5.5")[1][1][-2:] == (0.5, 0.5)  # compact arc flags
+    assert _ops("M1 2h3v4H0V0z")[:4] == [("moveTo", ((1, 2),)), ("lineTo", ((4, 2),)), ("lineTo", ((4, 6),)),
+                                         ("lineTo", ((0, 6),))]
+    ops = _ops("M0 0a10 10 0 1 1 20 0")  # half circle: ends at the end point
+    assert ops[-2][1][-1] == pytest.approx((20, 0)) and all(op == "curveTo" for op, _ in ops[1:-1])
+    assert _ops("m1.5.5l.5-1")[:2] == [("moveTo", ((1.5, 0.5),)), ("lineTo", ((2.0, -0.5),))]
+    assert _ops("M0 0a5 5 0 00.5.5")[1][1][-1] == pytest.approx((0.5, 0.5))  # compact arc flags
     with pytest.raises(PathError):
-        parse_path("M0 0 L1")
+        draw_path("M0 0 L1", RecordingPen())
 
 
 def test_tall_images_drawn_in_bands_match_one_pass(engine, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,8 @@ import sys
 from typing import Any
 
 from ..scene import Circle, Group, Image, Line, Node, Path, Rect, Scene, Style, Text
-from .svgpath import parse_path, parse_transform
+from .svgpath import draw_path, parse_transform
+
 
 class _Painter:
     """Adds scene nodes to one matplotlib Axes whose data units are scene px (y down)."""
@@ -28,32 +29,40 @@ class _Painter:
         self.skipped: list[str] = []
 
     def _path(self, d: str, transform: str | None = None) -> Any:
-        ops = parse_path(d)
         moves = parse_transform(transform)
 
-        def tr(x: float, y: float) -> tuple[float, float]:
+        def tr(p: tuple[float, float]) -> tuple[float, float]:
+            x, y = p
             for kind, a, b in reversed(moves):
                 x, y = (x + a, y + b) if kind == "translate" else (x * a, y * b)
             return x, y
 
+        pen = _VertexPen(self.MPath, tr)
+        draw_path(d, pen)
+        return self.MPath(pen.verts, pen.codes) if pen.verts else None
+
+    def _glyphs(self, node: Text) -> Any:
+        """A matplotlib path of every glyph outline of a text node."""
         verts: list[tuple[float, float]] = []
         codes: list[int] = []
-        start = (0.0, 0.0)
-        for op, args in ops:
-            if op == "M":
-                start = tr(*args)
-                verts.append(start)
-                codes.append(self.MPath.MOVETO)
-            elif op == "L":
-                verts.append(tr(*args))
-                codes.append(self.MPath.LINETO)
-            elif op == "C":
-                verts += [tr(args[0], args[1]), tr(args[2], args[3]), tr(args[4], args[5])]
-                codes += [self.MPath.CURVE4] * 3
-            else:
-                verts.append(start)
-                codes.append(self.MPath.CLOSEPOLY)
-        return self.MPath(verts, codes) if verts else None
+        mp = self.MPath
+        for outline, x, y in node.glyphs:
+            start = (x, y)
+            for op, a in outline.ops:
+                if op == "C":
+                    verts += [(a[0] + x, a[1] + y), (a[2] + x, a[3] + y), (a[4] + x, a[5] + y)]
+                    codes += [mp.CURVE4] * 3
+                elif op == "L":
+                    verts.append((a[0] + x, a[1] + y))
+                    codes.append(mp.LINETO)
+                elif op == "M":
+                    start = (a[0] + x, a[1] + y)
+                    verts.append(start)
+                    codes.append(mp.MOVETO)
+                else:
+                    verts.append(start)
+                    codes.append(mp.CLOSEPOLY)
+        return mp(verts, codes) if verts else None
 
     def _patch(self, path: Any, style: Style) -> None:
         from matplotlib.patches import PathPatch
@@ -78,7 +87,7 @@ class _Painter:
             for child in node.children:
                 self.draw(child)
         elif isinstance(node, Text):
-            self._patch(self._path(node.d), Style(fill=node.fill))
+            self._patch(self._glyphs(node), Style(fill=node.fill))
         elif isinstance(node, Rect):
             self._patch(self._path(_rect_d(node)), node.style)
         elif isinstance(node, Circle):
@@ -113,6 +122,40 @@ class _Painter:
         self.z += 1
         self.ax.imshow(pixels, extent=(node.x, node.x + node.w, node.y + node.h, node.y), zorder=self.z,
                        interpolation="antialiased")
+
+
+class _VertexPen:
+    """A fontTools-style segment pen collecting matplotlib vertices and codes (points mapped by ``tr``)."""
+
+    def __init__(self, mpath: Any, tr: Any) -> None:
+        self.MPath, self.tr = mpath, tr
+        self.verts: list[tuple[float, float]] = []
+        self.codes: list[int] = []
+        self.start = (0.0, 0.0)
+
+    def moveTo(self, p: tuple[float, float]) -> None:  # noqa: N802 (pen protocol names)
+        self.start = self.tr(p)
+        self.verts.append(self.start)
+        self.codes.append(self.MPath.MOVETO)
+
+    def lineTo(self, p: tuple[float, float]) -> None:  # noqa: N802
+        self.verts.append(self.tr(p))
+        self.codes.append(self.MPath.LINETO)
+
+    def curveTo(self, *pts: tuple[float, float]) -> None:  # noqa: N802
+        self.verts += [self.tr(p) for p in pts]
+        self.codes += [self.MPath.CURVE4] * 3
+
+    def qCurveTo(self, *pts: tuple[float, float]) -> None:  # noqa: N802
+        self.verts += [self.tr(p) for p in pts]
+        self.codes += [self.MPath.CURVE3] * 2
+
+    def closePath(self) -> None:  # noqa: N802
+        self.verts.append(self.start)
+        self.codes.append(self.MPath.CLOSEPOLY)
+
+    def endPath(self) -> None:  # noqa: N802
+        pass
 
 
 def _rect_d(r: Rect) -> str:

@@ -1,9 +1,10 @@
 """Raster backend: draws the scene straight onto a cairo surface (cairocffi).
 
 cairosvg would first serialise the scene to SVG and parse every path string back in
-Python, which cost ~0.2 s for the default landscape; drawing the scene directly takes
-a third of that. SVG logo images are the one thing cairo cannot decode: they are
-rasterised by cairosvg (imported only when such a logo is present).
+Python; here glyph outlines are drawn from the scene's structured commands, and the few
+path strings (logos, markers, grid lines) go through fontTools' SVG path parser into a
+cairo pen. SVG logo images are the one thing cairo cannot decode: they are rasterised by
+cairosvg (imported only when such a logo is present).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import re
 from typing import Any
 
 from ..scene import Circle, Group, Image, Line, Node, Path, Rect, Scene, Style, Text
-from .svgpath import parse_path, parse_transform
+from .svgpath import draw_path, parse_transform
+
 
 def _rgb(color: str) -> tuple[float, float, float]:
     return int(color[1:3], 16) / 255, int(color[3:5], 16) / 255, int(color[5:7], 16) / 255
@@ -69,16 +71,47 @@ def _paint(ctx: Any, style: Style) -> None:
     ctx.new_path()
 
 
-def _trace(ctx: Any, d: str) -> None:
-    for op, args in parse_path(d):
-        if op == "C":
-            ctx.curve_to(*args)
-        elif op == "L":
-            ctx.line_to(*args)
-        elif op == "M":
-            ctx.move_to(*args)
-        else:
-            ctx.close_path()
+class _CairoPen:
+    """A fontTools-style segment pen drawing into a cairo context (quadratics become cubics)."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx
+
+    def moveTo(self, p: tuple[float, float]) -> None:  # noqa: N802 (pen protocol names)
+        self.ctx.move_to(*p)
+
+    def lineTo(self, p: tuple[float, float]) -> None:  # noqa: N802
+        self.ctx.line_to(*p)
+
+    def curveTo(self, *pts: tuple[float, float]) -> None:  # noqa: N802
+        self.ctx.curve_to(*pts[0], *pts[1], *pts[2])
+
+    def qCurveTo(self, *pts: tuple[float, float]) -> None:  # noqa: N802
+        x0, y0 = self.ctx.get_current_point()
+        (qx, qy), (x, y) = pts
+        self.ctx.curve_to(x0 + 2 / 3 * (qx - x0), y0 + 2 / 3 * (qy - y0), x + 2 / 3 * (qx - x),
+                          y + 2 / 3 * (qy - y), x, y)
+
+    def closePath(self) -> None:  # noqa: N802
+        self.ctx.close_path()
+
+    def endPath(self) -> None:  # noqa: N802
+        pass
+
+
+def _glyphs(ctx: Any, node: Text) -> None:
+    """Trace every glyph outline of a text node at its origin."""
+    move, line, curve, close = ctx.move_to, ctx.line_to, ctx.curve_to, ctx.close_path
+    for outline, x, y in node.glyphs:
+        for op, a in outline.ops:
+            if op == "C":
+                curve(a[0] + x, a[1] + y, a[2] + x, a[3] + y, a[4] + x, a[5] + y)
+            elif op == "L":
+                line(a[0] + x, a[1] + y)
+            elif op == "M":
+                move(a[0] + x, a[1] + y)
+            else:
+                close()
 
 
 def _rounded(ctx: Any, x: float, y: float, w: float, h: float, r: float) -> None:
@@ -102,7 +135,7 @@ def _draw(ctx: Any, node: Node, scale: float, visible: tuple[float, float] = (-1
         for child in node.children:
             _draw(ctx, child, scale, visible)
     elif isinstance(node, Text):
-        _trace(ctx, node.d)
+        _glyphs(ctx, node)
         _paint(ctx, Style(fill=node.fill))
     elif isinstance(node, Rect):
         _rounded(ctx, node.x, node.y, node.w, node.h, node.rx)
@@ -123,7 +156,7 @@ def _draw(ctx: Any, node: Node, scale: float, visible: tuple[float, float] = (-1
                 ctx.translate(a, b)
             else:
                 ctx.scale(a, b)
-        _trace(ctx, node.d)
+        draw_path(node.d, _CairoPen(ctx))
         ctx.restore()  # the path survives restore; it is painted in page space
         _paint(ctx, node.style)
     elif isinstance(node, Image):

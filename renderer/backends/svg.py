@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import re
 
-from ..scene import Circle, Group, Image, Line, Node, Path, Rect, Scene, Style, Text, walk
+from ..scene import Circle, Group, Image, Line, Node, Outline, Path, Rect, Scene, Style, Text, walk
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
@@ -48,6 +48,7 @@ class _Shared:
     """Logo paths and images used more than once: stored once in <defs>, drawn with <use>."""
 
     def __init__(self, nodes: tuple[Node, ...]) -> None:
+        self.glyphs: dict[Outline, tuple[int, int, str, int, int]] = {}  # formatted once per render
         counts: dict[object, int] = {}
         order: list[object] = []
         for node in walk(nodes):
@@ -126,7 +127,8 @@ def _write(node: Node, out: list[str], shared: _Shared) -> None:
         else:
             out.append(f"<path{_attrs([('d', node.d)] + extra + _paint(node.style))}/>")
     elif isinstance(node, Text):
-        out.append(f'<path class="text {esc(node.role)}" d="{node.d}" fill="{esc(node.fill)}"/>')
+        out.append(f'<path class="text {esc(node.role)}" d="{text_path(node, shared.glyphs)}" '
+                   f'fill="{esc(node.fill)}"/>')
     elif isinstance(node, Image):
         ref = shared.ids.get(_key(node))
         if ref:
@@ -138,6 +140,60 @@ def _write(node: Node, out: list[str], shared: _Shared) -> None:
             out.append(f"<image{_attrs(geo)}/>")
     else:
         raise TypeError(f"unknown scene node {type(node).__name__}")
+
+
+def text_path(node: Text, memo: dict[Outline, tuple[int, int, str, int, int]] | None = None) -> str:
+    """Path data of a text node: the first glyph absolute, each later one moved relative to the
+    end of the one before (numbers in px, at most 2 decimals)."""
+    memo = {} if memo is None else memo
+    parts: list[str] = []
+    cur: tuple[int, int] | None = None  # current point in 1/100 px, after the previous glyph
+    for outline, x, y in node.glyphs:
+        body = memo.get(outline)
+        if body is None:
+            body = memo[outline] = _glyph_body(outline)
+        fx, fy, rest, ex, ey = body
+        ox, oy = round(x * 100), round(y * 100)
+        if cur is None:
+            parts.append(f"M{_c(ox + fx)} {_c(oy + fy)}")
+        else:
+            parts.append(f"m{_c(ox + fx - cur[0])} {_c(oy + fy - cur[1])}")
+        parts.append(rest)
+        cur = (ox + ex, oy + ey)
+    return "".join(parts)
+
+
+def _glyph_body(outline: Outline) -> tuple[int, int, str, int, int]:
+    """A glyph as relative path data in 1/100 px: its first move, the rest, its end point."""
+    body: list[str] = []
+    start = cur = first = (0, 0)
+    for i, (op, args) in enumerate(outline.ops):
+        pts = [(round(args[j] * 100), round(args[j + 1] * 100)) for j in range(0, len(args), 2)]
+        if op == "M":
+            if i == 0:
+                first = pts[0]
+            else:
+                body.append(f"m{_c(pts[0][0] - cur[0])} {_c(pts[0][1] - cur[1])}")
+            start = cur = pts[0]
+        elif op == "L":
+            body.append(f"l{_c(pts[0][0] - cur[0])} {_c(pts[0][1] - cur[1])}")
+            cur = pts[0]
+        elif op == "C":
+            body.append("c" + " ".join(f"{_c(px - cur[0])} {_c(py - cur[1])}" for px, py in pts))
+            cur = pts[-1]
+        else:
+            body.append("z")
+            cur = start
+    return first[0], first[1], "".join(body), cur[0], cur[1]
+
+
+def _c(v: int) -> str:
+    """Format hundredths of a px as a short decimal string."""
+    if v % 100 == 0:
+        return str(v // 100)
+    sign = "-" if v < 0 else ""
+    v = abs(v)
+    return f"{sign}{v // 100}.{v % 100:02d}".rstrip("0")
 
 
 def render_svg(scene: Scene) -> bytes:
