@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -142,8 +143,10 @@ def to_yaml_data(chart: Mandala) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class _Table:
-    line: int
-    rows: list[list[str]]
+    line: int  # 1-based line of the table's first line (its header)
+    rows: list[list[str]]  # cells as written, padded to the header's count; an all-empty header is dropped
+    row_lines: tuple[int, ...]  # line of each row
+    cut: tuple[int, ...] = ()  # lines of rows with more cells than the header (the extra ones are dropped)
 
 
 def _split_row(line: str) -> list[str]:
@@ -155,38 +158,124 @@ def _split_row(line: str) -> list[str]:
     return [c.replace("\\|", "|").strip() for c in re.split(r"(?<!\\)\|", body)]
 
 
+_DELIMITER = re.compile(r"\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*")
+_FENCE = re.compile(r" {0,3}(```|~~~)")
+_BLOCK_START = re.compile(r" {0,3}(#{1,6}(\s|$)|>|```|~~~)")
+_HEADING = re.compile(r" {0,3}(#{1,6})\s+(.*?)(\s+#+)?\s*$")
+
+
 def find_tables(text: str) -> list[_Table]:
-    """Every pipe table in a Markdown text: its first line and rows (separator dropped)."""
+    """Every GitHub-flavoured pipe table of a Markdown text (outside code fences): a header row,
+    a delimiter row (``---``, ``:--``, ``:-:``, ``--:``), then rows up to a blank line or another
+    block; leading and trailing pipes are optional."""
     tables: list[_Table] = []
     lines = text.splitlines()
-    i = 0
+    i, fenced = 0, False
     while i < len(lines):
-        if lines[i].lstrip().startswith("|") and i + 1 < len(lines) and re.fullmatch(
-                r"\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*", lines[i + 1]):
-            start = i
-            rows = [_split_row(lines[i])]
-            i += 2
-            while i < len(lines) and lines[i].lstrip().startswith("|"):
-                rows.append(_split_row(lines[i]))
-                i += 1
-            tables.append(_Table(start + 1, rows))
-        else:
+        if _FENCE.match(lines[i]):
+            fenced = not fenced
+        if fenced or "|" not in lines[i] or i + 1 >= len(lines) or not _DELIMITER.fullmatch(lines[i + 1]):
             i += 1
+            continue
+        header = _split_row(lines[i])
+        if len(_split_row(lines[i + 1])) != len(header):
+            i += 1
+            continue
+        start, width = i, len(header)
+        rows, row_lines, cut = [header], [i + 1], []
+        i += 2
+        while i < len(lines) and lines[i].strip() and not _BLOCK_START.match(lines[i]):
+            cells = _split_row(lines[i])
+            if len(cells) > width:
+                cut.append(i + 1)
+            rows.append((cells + [""] * width)[:width])
+            row_lines.append(i + 1)
+            i += 1
+        if not any(header) and len(rows) > 1:  # an empty header row above the real rows
+            rows, row_lines = rows[1:], row_lines[1:]
+        tables.append(_Table(start + 1, rows, tuple(row_lines), tuple(cut)))
     return tables
 
 
 _INVISIBLE_CELL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+_CODE = re.compile(r"(`+)(.+?)\1")
+_INLINE = (  # (pattern, replacement) applied in order to text outside code spans
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # image → its alt text
+    (re.compile(r"\[([^\]]+)\](\([^)]*\)|\[[^\]]*\])"), r"\1"),  # link → its text
+    (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),  # autolink
+    (re.compile(r"<br\s*/?>", re.I), " "),
+    (re.compile(r"</?(?:b|strong)\s*>", re.I), "**"),
+    (re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>"), ""),  # any other HTML tag
+)
+_EMPHASIS = (
+    (re.compile(r"\*\*(.+?)\*\*|__(.+?)__"), lambda m: m.group(1) or m.group(2)),
+    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])|(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])"),
+     lambda m: m.group(1) or m.group(2)),
+    (re.compile(r"~~(.+?)~~"), lambda m: m.group(1)),
+)
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
-def _bold(cell: str) -> tuple[str, bool]:
-    m = re.fullmatch(r"\*\*(.+?)\*\*|__(.+?)__", cell.strip())
-    if m:
-        return (m.group(1) or m.group(2)).strip(), True
-    return cell.strip(), False
+def markdown_text(cell: str) -> tuple[str, bool]:
+    """A table cell's plain text and whether all of it is bold: inline code, links, images,
+    emphasis, ``<br>``, HTML tags and entities, and backslash escapes are resolved."""
+    import html
+
+    kept: list[str] = []  # code spans and escaped characters, taken out of the way of the rules below
+
+    def keep(literal: str) -> str:
+        kept.append(literal)
+        return f"\x00{len(kept) - 1}\x00"
+
+    text = _CODE.sub(lambda m: keep(m.group(2).strip()), cell.strip())
+    text = _ESCAPE.sub(lambda m: keep(m.group(1)), text)
+    for pattern, repl in _INLINE:
+        text = pattern.sub(repl, text)
+    text = text.strip()
+    whole = re.fullmatch(r"\*\*(.+)\*\*|__(.+)__", text)
+    bold = bool(whole) and "**" not in (whole.group(1) or "") and "__" not in (whole.group(2) or "")
+    for pattern, func in _EMPHASIS:
+        text = pattern.sub(func, text)
+    text = re.sub("\x00(\\d+)\x00", lambda m: kept[int(m.group(1))], text)
+    text = html.unescape(text).replace("\xa0", " ")
+    return re.sub(r"\s+", " ", text).strip(), bold
+
+
+def _strip_symbols(text: str) -> str:
+    """``text`` without the emoji, symbols and spaces at its ends (``🎯 Goals`` → ``Goals``)."""
+    keep = [unicodedata.category(ch) not in ("So", "Sk", "Mn", "Cf", "Zs") for ch in text]
+    if True not in keep:
+        return ""
+    return text[keep.index(True):len(text) - keep[::-1].index(True)]
+
+
+def _heading_title(lines: list[str], before: int) -> str | None:
+    """The nearest heading above line ``before`` (0-based), else the first H1; its text without
+    Markdown or the emoji and symbols at its ends."""
+    nearest, first_h1, fenced = None, None, False
+    for i, line in enumerate(lines):
+        if _FENCE.match(line):
+            fenced = not fenced
+        m = None if fenced else _HEADING.match(line)
+        level = len(m.group(1)) if m else 0
+        if not m and not fenced and i + 1 < len(lines) and line.strip() and "|" not in line \
+                and re.fullmatch(r" {0,3}(=+|-+)\s*", lines[i + 1]):
+            level = 1 if "=" in lines[i + 1] else 2
+        if not level:
+            continue
+        title = _strip_symbols(markdown_text(m.group(2) if m else line)[0])
+        if not title:
+            continue
+        if i < before:
+            nearest = title
+        if level == 1 and first_h1 is None:
+            first_h1 = title
+    return nearest or first_h1
 
 
 def parse_markdown(text: str, path: str, warnings: Warnings, table: int = 1) -> Mandala:
-    """The chart in the ``table``-th 9×9 table (1-based) of a Markdown text."""
+    """The chart in the ``table``-th 9×9 table (1-based) of a Markdown text; its title is the
+    heading above the table (else the first H1)."""
     tables = find_tables(text)
     nine = [t for t in tables if len(t.rows) == 9 and all(len(r) == 9 for r in t.rows)]
     if not nine:
@@ -195,19 +284,24 @@ def parse_markdown(text: str, path: str, warnings: Warnings, table: int = 1) -> 
     if not 1 <= table <= len(nine):
         raise InputError(f"--table {table}: there are only {len(nine)} 9×9 table(s)", path)
     chosen = nine[table - 1]
+    if chosen.cut:
+        warnings.add(f"{path}: table {table}: row(s) at line {', '.join(map(str, chosen.cut))} have more than "
+                     f"9 cells; the extra cells are left out")
     cleaned = [[_INVISIBLE_CELL.sub("", c) for c in row] for row in chosen.rows]
     if cleaned != chosen.rows:
         warnings.add(f"{path}: control, zero-width or bidi characters removed from table {table} "
                      f"(line {chosen.line})")
-    grid = [[_bold(c) for c in row] for row in cleaned]
-    return grid_to_mandala(grid, path, chosen.line, warnings)
+    grid = [[markdown_text(c) for c in row] for row in cleaned]
+    chart = grid_to_mandala(grid, path, chosen.row_lines[4], warnings)
+    return replace(chart, title=_heading_title(text.splitlines(), chosen.line - 1))
 
 
-def grid_to_mandala(grid: list[list[tuple[str, bool]]], path: str, line: int, warnings: Warnings) -> Mandala:
-    """Interpret a 9×9 grid of (text, bold) cells; warns about inconsistencies."""
+def grid_to_mandala(grid: list[list[tuple[str, bool]]], path: str, centre_line: int, warnings: Warnings) -> Mandala:
+    """Interpret a 9×9 grid of (text, bold) cells (``centre_line``: line of row 5); warns about
+    inconsistencies."""
     goal, _ = grid[4][4]
     if not goal:
-        raise InputError("the centre cell (row 5, column 5) holding the goal is blank", path, line + 5)
+        raise InputError("the centre cell (row 5, column 5) holding the goal is blank", path, centre_line)
     pillars: list[Pillar] = []
     centre: list[tuple[str, bool]] = []
     blanks: list[str] = []

@@ -247,3 +247,68 @@ def test_wrong_number_of_pillars(tmp_path: Path, cli) -> None:
     path.write_text("goal: g\npillars:\n  - {title: a}\n", encoding="utf-8")
     run = cli("mandala", path, "-o", tmp_path)
     assert run.code == 2 and "exactly 8 pillars, got 1" in run.err and f"{path}:2:" in run.err
+
+
+def _seed_rows() -> list[str]:
+    lines = SEED_TABLE.strip().splitlines()
+    return [lines[0]] + lines[2:]  # the 9 rows, without the delimiter line
+
+
+def test_empty_header_row_above_nine_rows() -> None:
+    # the newest AI-Infra README: an empty header row, then the 9 rows under the delimiter
+    text = "# AI-Infra\n\n## 🎯 云原生 AI 架构师目标达成图\n\nintro\n\n|  |  |  | |  | | | | |\n" \
+           "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n" + "\n".join(_seed_rows()) + "\n"
+    chart = parse_markdown(text, "new.md", Warnings())
+    seed = parse_markdown(SEED_TABLE, "seed", Warnings())
+    assert to_yaml_data(chart)["pillars"] == to_yaml_data(seed)["pillars"]
+    assert chart.title == "云原生 AI 架构师目标达成图"  # the heading above the table, emoji dropped
+    assert find_tables(text)[0].line == 7 and find_tables(text)[0].row_lines[0] == 9
+
+
+def test_gfm_table_variants() -> None:
+    rows = [row.strip().strip("|") for row in _seed_rows()]  # no leading or trailing pipes
+    rows[0] = rows[0].replace("每周两晚读源码", "`每周两晚读源码`").replace("GPU CUDA", "[GPU CUDA](https://x.io)")
+    rows[1] = rows[1].replace("DRA + NRI", "DRA<br>+ NRI").replace("安全升级", "*安全升级*")
+    rows[2] = rows[2].replace("TPU/NPU 等", "TPU&#47;NPU&nbsp;等").replace("加速方案", "<sub>加速方案</sub>")
+    rows[3] = rows[3].replace("**Kubernetes 核心功力**", "<strong>Kubernetes 核心功力</strong>")
+    text = "Title\n=====\n\n" + rows[0] + "\n:--- | :---: | ---: | - | - | - | - | - | -\n" + "\n".join(rows[1:]) + "\n"
+    chart = parse_markdown(text, "gfm.md", Warnings())
+    seed = parse_markdown(SEED_TABLE, "seed", Warnings())
+    assert to_yaml_data(chart)["pillars"] == to_yaml_data(seed)["pillars"]
+    assert chart.title == "Title"  # a setext H1
+
+
+def test_first_h1_is_the_title_when_no_heading_sits_above_the_table() -> None:
+    text = SEED_TABLE + "\n# Later heading\n"
+    assert parse_markdown(text, "t.md", Warnings()).title == "Later heading"
+    assert parse_markdown(SEED_TABLE, "t.md", Warnings()).title is None
+    fenced = "```\n# not a heading\n" + SEED_TABLE + "```\n"
+    with pytest.raises(Exception, match="no tables at all"):
+        parse_markdown(fenced, "t.md", Warnings())  # tables inside a code fence are not tables
+
+
+def test_inline_markdown_in_cells() -> None:
+    from renderer.mandala import markdown_text
+
+    assert markdown_text("**a** and **b**") == ("a and b", False)  # partly bold is not a bold cell
+    assert markdown_text("**K8s (KEPs & Coding)**") == ("K8s (KEPs & Coding)", True)
+    assert markdown_text(r"\*not italic\* `a|b` ~~c~~") == ("*not italic* a|b c", False)
+    assert markdown_text("[vLLM](https://x) ![logo](y.png) <https://a.b>") == ("vLLM logo https://a.b", False)
+    assert markdown_text("&amp; &lt;b&gt; snake_case 2*3*4") == ("& <b> snake_case 2*3*4", False)
+
+
+def test_extra_cells_are_dropped_with_a_warning() -> None:
+    lines = SEED_TABLE.strip().splitlines()
+    lines[3] += " extra |"
+    warnings = Warnings()
+    parse_markdown("\n".join(lines), "t.md", warnings)
+    assert any("row(s) at line 4 have more than 9 cells" in line for line in warnings.lines)
+
+
+def test_markdown_title_is_the_default_chart_title(tmp_path: Path, cli) -> None:
+    md = tmp_path / "README.md"
+    md.write_text("# Goals\n\n" + SEED_TABLE, encoding="utf-8")
+    assert yaml.safe_load(cli("import-mandala", md).out)["title"] == "Goals"
+    assert cli("mandala", md, "-o", tmp_path, "--format", "svg").code == 0
+    root = ET.parse(tmp_path / "README-mandala.svg").getroot()
+    assert root.find(f"{SVG}title").text == "Goals"
