@@ -189,3 +189,17 @@ def test_builtin_layouts_and_themes_from_any_folder(tmp_path: Path, monkeypatch:
     root = ET.parse(tmp_path / "output" / "mine-landscape.dark.svg").getroot()
     assert root.find(f"{SVG}rect").get("fill") == "#0d1117"
     assert cli("render", "mine.yaml", "--layout", "nope", "--format", "svg").code == 2
+
+
+@pytest.mark.parametrize("backend", ["cairo", "matplotlib"])
+@pytest.mark.parametrize("kind,source", [("mandala", FIXTURES / "mini-mandala.yaml"), ("landscape", SMALL)])
+def test_pdf_pages_are_true_a4_and_16x9(engine, backend: str, kind: str, source: Path) -> None:
+    pages = {}
+    for size in ("a4-landscape", "slide-16x9"):
+        job = Job(kind=kind, source=source, layout=SMALL_LAYOUT if kind == "landscape" else None,
+                  out_dir=Path("x"), formats=("pdf",), size=size, backend=backend)
+        pdf = run(job, Warnings(), engine)[0][0][1]
+        box = re.search(rb"/MediaBox \[ ?0 0 ([\d.]+) ([\d.]+) ?\]", pdf)
+        pages[size] = (float(box.group(1)), float(box.group(2)))
+    assert pages["a4-landscape"] == pytest.approx((841.89, 595.28), abs=0.02)  # 297 × 210 mm (was 1315.5 × 930)
+    assert pages["slide-16x9"][0] / pages["slide-16x9"][1] == pytest.approx(16 / 9, abs=1e-4)
