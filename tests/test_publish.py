@@ -203,3 +203,97 @@ def test_pdf_pages_are_true_a4_and_16x9(engine, backend: str, kind: str, source:
         pages[size] = (float(box.group(1)), float(box.group(2)))
     assert pages["a4-landscape"] == pytest.approx((841.89, 595.28), abs=0.02)  # 297 × 210 mm (was 1315.5 × 930)
     assert pages["slide-16x9"][0] / pages["slide-16x9"][1] == pytest.approx(16 / 9, abs=1e-4)
+
+
+_NO_CAIRO = """
+import sys
+
+class NoCairo:  # what a machine without libcairo does: importing cairocffi raises OSError
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("cairocffi", "cairosvg"):
+            raise OSError("no library called 'cairo-2' was found")
+        return None
+
+sys.meta_path.insert(0, NoCairo())
+from renderer.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_png_and_pdf_without_libcairo(tmp_path: Path) -> None:
+    args = ["render", str(SMALL), "--layout", str(SMALL_LAYOUT), "-o", str(tmp_path), "--format", "svg,png,pdf"]
+    result = subprocess.run([sys.executable, "-c", _NO_CAIRO, *args], capture_output=True, text=True, cwd=tmp_path,
+                            env={**os.environ, "LANDSCAPE_CACHE": str(tmp_path / "cache")}, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "libcairo could not be loaded; rendering PNG/PDF with matplotlib" in result.stderr
+    png = Image.open(tmp_path / "small-landscape.png")
+    low, high = png.convert("L").getextrema()
+    assert png.size[0] > 100 and high - low > 100  # something was drawn
+    assert (tmp_path / "small-landscape.pdf").read_bytes().startswith(b"%PDF")
+
+
+def _build_wheel(tmp_path: Path) -> Path:
+    """A wheel of this checkout, built from a copy (the work tree gets no build/ folder)."""
+    src = tmp_path / "src"
+    for name in ("renderer", "layouts"):
+        shutil.copytree(ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, src / name)
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path / "dist"),
+                            str(src)], capture_output=True, text=True, timeout=300)
+    if built.returncode != 0 and re.search(r"No matching distribution|Could not find a version|"
+                                           r"Failed to establish|Network is unreachable", built.stderr):
+        pytest.skip("cannot build a wheel here: setuptools is not installable offline")
+    assert built.returncode == 0, built.stderr
+    return next((tmp_path / "dist").glob("*.whl"))
+
+
+def test_installed_wheel_works_from_an_empty_folder(tmp_path: Path) -> None:
+    """Build the wheel, install it into a fresh venv and render from an empty folder. The venv's
+    dependencies are this test environment's (a .pth line), so no index is needed; the package
+    itself, with its built-in layouts and themes, comes only from the wheel."""
+    wheel = _build_wheel(tmp_path)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                               capture_output=True, text=True, check=True).stdout.strip())
+    deps = sorted({p for p in sys.path if p.endswith("site-packages")})
+    (site / "deps.pth").write_text("\n".join(deps) + "\n", encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", "--no-index",
+                    str(wheel)], check=True, capture_output=True, timeout=300)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    shutil.copy(SMALL, empty / "mine.yaml")
+    shutil.copy(ROOT / "layouts" / "themes" / "dark.yaml", empty / "night.yaml")
+    (empty / "goals.md").write_text("# Goals\n\n" + _nine_by_nine(), encoding="utf-8")
+    env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path), "LANDSCAPE_CACHE": str(tmp_path / "c")}
+    landscape = str(venv / "bin" / "landscape")
+
+    def call(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([landscape, *args], cwd=empty, env=env, capture_output=True, text=True, timeout=300)
+
+    where = subprocess.run([str(python), "-c", "import renderer; print(renderer.__file__)"], cwd=empty, env=env,
+                           capture_output=True, text=True, check=True).stdout
+    assert where.startswith(str(site))  # the wheel's copy, not this checkout
+    for args in (["render", "mine.yaml", "--layout", str(SMALL_LAYOUT), "--theme", "dark", "--format", "svg,png"],
+                 ["render", "mine.yaml", "--layout", str(SMALL_LAYOUT), "--theme", "night.yaml", "--format", "svg"],
+                 ["mandala", "goals.md", "--size", "a4-landscape", "--format", "svg,pdf"],
+                 ["import", "landscape2", str(FIXTURES / "import" / "landscape.yml"), "--map",
+                  "layouts/landscape2-map.example.yaml", "-o", "data/cncf.yaml"],
+                 ["validate", "data/cncf.yaml"]):
+        result = call(*args)
+        assert result.returncode == 0, (args, result.stderr)
+    assert sorted(p.name for p in (empty / "output").iterdir()) == [
+        "goals-mandala.a4-landscape.pdf", "goals-mandala.a4-landscape.svg", "mine-landscape.dark.png",
+        "mine-landscape.dark.svg", "mine-landscape.night.svg"]
+    root = ET.parse(empty / "output" / "mine-landscape.dark.svg").getroot()
+    assert root.find(f"{SVG}rect").get("fill") == "#0d1117"  # the built-in dark theme
+    by_name = call("render", "mine.yaml", "--layout", "ai-infra", "--format", "svg")  # the built-in layout, by name
+    assert by_name.returncode == 2 and "unknown group" in by_name.stderr and "not found" not in by_name.stderr
+
+
+def _nine_by_nine() -> str:
+    rows = [[f"r{r}c{c}" for c in range(9)] for r in range(9)]
+    lines = ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join([lines[0], "|" + " --- |" * 9, *lines[1:]]) + "\n"
