@@ -3,7 +3,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install landscape mandala check test fuzz bench clean
+.PHONY: install landscape mandala check test fuzz bench logo-corpus clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -34,6 +34,11 @@ fuzz: install
 bench: install
 	$(PY) tests/bench.py
 	$(PY) tests/bench_scale.py
+
+# real logos through the loader: accepted, refused by reason, blank, fidelity, cold 1,000-card render
+LOGO_CORPUS ?= ../shared/corpus/cncf-logos
+logo-corpus: install
+	$(PY) tests/logo_corpus.py $(LOGO_CORPUS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
