@@ -1,6 +1,8 @@
 """Logos: a file in ``logos/`` (SVG, PNG, JPEG, WebP) or a simple-icons slug (CC0).
 
-A logo that cannot be found or read is reported once and replaced by a monogram.
+A logo that cannot be found or read, or that draws nothing, is reported once and replaced
+by a monogram. SVG logos are embedded as sanitised SVG (never rasterised for the SVG
+output); raster backends rasterise them on demand (``raster_of``, cached).
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .sanitize import LIMITS, UnsafeLogo, raster_thumbnail, sanitize_svg
+from .limits import LIMITS
+from .sanitize import UnsafeLogo, raster_thumbnail, sanitize_svg
 
 _RASTER = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
+_DEFAULT_SIZE = (300.0, 150.0)  # px: what a browser gives an SVG without viewBox, width or height
+_UNIT_PX = {"": 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0}
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,19 @@ def resolve(ref: str, logo_dir: Path) -> Logo:
     if suffix:
         return _from_file(ref, logo_dir)
     return _from_simple_icons(ref)
+
+
+def logo_path(ref: str, logo_dir: Path) -> Path:
+    """The file ``ref`` names inside ``logo_dir``: plain names, ``./x.svg`` and sub-folder
+    paths (``a/b.svg``) as landscape2 files write them; raises LogoError when the file is
+    missing or lies outside the folder (after following links)."""
+    base = logo_dir.resolve()
+    path = (logo_dir / ref.strip()).resolve()
+    if base not in path.parents:
+        raise LogoError(f"{ref!r} is outside {logo_dir} (after following links)")
+    if not path.is_file():
+        raise LogoError(f"{ref} not found in {logo_dir}")
+    return path
 
 
 def resolve_many(refs: list[str], logo_dir: Path) -> dict[str, Logo | str]:
@@ -80,12 +98,7 @@ def _from_simple_icons(slug: str) -> Logo:
 
 
 def _from_file(ref: str, logo_dir: Path) -> Logo:
-    base = logo_dir.resolve()
-    path = (logo_dir / ref).resolve()
-    if base not in path.parents:
-        raise LogoError(f"{ref!r} is outside {logo_dir} (after following links)")
-    if not path.is_file():
-        raise LogoError(f"{ref} not found in {logo_dir}")
+    path = logo_path(ref, logo_dir)
     if path.stat().st_size > LIMITS.max_logo_bytes:
         raise LogoError(f"{ref} is larger than {LIMITS.max_logo_bytes // 1024} KiB")
     data = path.read_bytes()
@@ -99,12 +112,8 @@ def _from_file(ref: str, logo_dir: Path) -> Logo:
     try:
         if suffix == ".svg":
             clean = sanitize_svg(data)
-            w, h = _svg_size(clean, ref)
-            if len(clean) > LIMITS.max_svg_output_bytes:
-                png, pw, ph = _rasterise(clean, ref, w, h)
-                logo = Logo(kind="image", width=float(pw), height=float(ph), mime="image/png", data=png)
-            else:
-                logo = Logo(kind="image", width=w, height=h, mime="image/svg+xml", data=clean)
+            w, h = _svg_size(clean)
+            logo = Logo(kind="image", width=w, height=h, mime="image/svg+xml", data=clean)
         else:
             png, w, h = raster_thumbnail(data)
             logo = Logo(kind="image", width=float(w), height=float(h), mime="image/png", data=png)
@@ -170,39 +179,42 @@ def raster_of(svg: bytes, px: int) -> bytes:
     cached = _cache_get(key)
     if cached is not None:
         return cached.data
-    w, h = _svg_size(svg, "logo")
-    png, pw, ph = _rasterise(svg, "logo", w, h, px)
+    w, h = _svg_size(svg)
+    k = px / max(w, h)
+    pw, ph = max(1, round(w * k)), max(1, round(h * k))
+    try:
+        import cairosvg
+
+        png = cairosvg.svg2png(bytestring=svg, output_width=pw, output_height=ph, unsafe=False)
+    except Exception as exc:  # noqa: BLE001 - any failure of a third-party renderer is a bad logo
+        raise LogoError(f"logo cannot be rasterised ({exc.__class__.__name__})") from None
     _cache_put(key, Logo(kind="image", width=pw, height=ph, mime="image/png", data=png))
     return png
 
 
-def _rasterise(svg: bytes, ref: str, w: float, h: float, side: int = LIMITS.thumbnail_px) -> tuple[bytes, int, int]:
-    """A PNG thumbnail (``side`` px on its longest side) of a sanitised SVG."""
-    k = side / max(w, h)
+_START_TAG = re.compile(rb"<(?:\w+:)?svg\b[^>]*>")
+_ATTR = re.compile(rb'([\w:-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+
+
+def _svg_size(svg: bytes) -> tuple[float, float]:
+    """Width and height (user units) of a sanitised SVG: its viewBox, else its width and
+    height (absolute units), else the browser default 300 × 150."""
+    tag = _START_TAG.search(svg)
+    attrs = {m.group(1).decode(): (m.group(2) or m.group(3) or b"").decode() for m in _ATTR.finditer(tag.group(0))} \
+        if tag else {}
+    box = [v for v in re.split(r"[\s,]+", attrs.get("viewBox", "").strip()) if v]
     try:
-        import cairosvg
-
-        png = cairosvg.svg2png(bytestring=svg, output_width=max(1, round(w * k)),
-                               output_height=max(1, round(h * k)), unsafe=False)
-    except Exception as exc:  # noqa: BLE001 - any failure of a third-party renderer is a bad logo
-        raise LogoError(f"{ref}: too large to embed and cannot be rasterised ({exc.__class__.__name__})") from None
-    return png, max(1, round(w * k)), max(1, round(h * k))
-
-
-def _svg_size(data: bytes, ref: str) -> tuple[float, float]:
-    head = data[:4096].decode("utf-8", "replace")
-    box = re.search(r'viewBox\s*=\s*["\']\s*([-\d.eE]+)[\s,]+([-\d.eE]+)[\s,]+([\d.eE]+)[\s,]+([\d.eE]+)', head)
-    if box:
-        w, h = float(box.group(3)), float(box.group(4))
-    else:
-        wm = re.search(r'<svg[^>]*\swidth\s*=\s*["\']([\d.]+)', head)
-        hm = re.search(r'<svg[^>]*\sheight\s*=\s*["\']([\d.]+)', head)
-        if not (wm and hm):
-            raise LogoError(f"{ref}: SVG has neither viewBox nor width/height")
-        w, h = float(wm.group(1)), float(hm.group(1))
-    if w <= 0 or h <= 0:
-        raise LogoError(f"{ref}: SVG has an empty size")
-    return w, h
+        if len(box) == 4 and float(box[2]) > 0 and float(box[3]) > 0:
+            return float(box[2]), float(box[3])
+    except ValueError:
+        pass
+    size = [re.fullmatch(r"\s*(\d*\.?\d+(?:[eE][-+]?\d+)?)\s*(px|pt|pc|mm|cm|in)?\s*", attrs.get(k, ""))
+            for k in ("width", "height")]
+    if all(size):
+        w, h = (float(m.group(1)) * _UNIT_PX[m.group(2) or ""] for m in size)
+        if w > 0 and h > 0:
+            return w, h
+    return _DEFAULT_SIZE
 
 
 def monogram(name: str) -> str:

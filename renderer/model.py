@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Warnings
+from .limits import LIMITS
 from .yamlio import LDict, LList, line_of, load_yaml
 
 STAGES = ("early", "mature")
@@ -22,17 +23,6 @@ _INVISIBLE = set("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a\u202b\u202c\u
                  "\u2066\u2067\u2068\u2069\u061c")
 
 
-@dataclass(frozen=True)
-class InputLimits:
-    """Named limits on data and layout files (documented in SECURITY.md)."""
-
-    max_text_chars: int = 300  # any name or label
-    max_projects: int = 20_000
-    max_canvas_px: float = 20_000  # canvas width, chart height
-    max_raster_pixels: int = 200_000_000  # PNG width × height after --scale
-
-
-LIMITS = InputLimits()
 LANGS = ("en", "zh-CN")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 

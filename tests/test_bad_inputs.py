@@ -59,6 +59,10 @@ def _generate(kind: str, root: Path) -> list[str]:
         (logos / "beta.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" '
                                         'xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10">'
                                         f'<defs>{"".join(levels)}</defs><use xlink:href="#l5"/></svg>')
+    elif kind == "late-doctype-xxe":  # the DOCTYPE after 4 KiB of comments
+        (logos / "beta.svg").write_text('<?xml version="1.0"?>\n<!--' + "." * 5000 + '-->\n<!DOCTYPE svg [<!ENTITY '
+                                        'xxe SYSTEM "file:///etc/passwd">]>\n<svg xmlns="http://www.w3.org/2000/svg" '
+                                        'viewBox="0 0 10 10"><text>&xxe;</text></svg>\n')
     elif kind == "big-logo":
         with open(logos / "beta.svg", "wb") as fh:
             fh.truncate(50 * 1024 * 1024)
