@@ -173,7 +173,7 @@ def test_readme_import_commands_run_as_written(tmp_path: Path, monkeypatch: pyte
     # the import, rendered without flags, finds its layout and logos: the same image as the direct render
     imported = (tmp_path / "output" / "cncf-landscape.svg").read_bytes()
     assert imported == (tmp_path / "output" / "landscape-landscape.svg").read_bytes()
-    assert _logo_cards(imported) == {"kubernetes", "kueue", "containerd", "hami"}  # volcano.svg is refused
+    assert _logo_cards(imported) == {"kubernetes", "kueue", "containerd", "hami", "volcano"}  # volcano.svg: entity expanded
     meta = yaml.safe_load((tmp_path / "data" / "cncf.yaml").read_text(encoding="utf-8"))["meta"]
     assert (meta["layout"], meta["logos"]) == ("../layouts/cncf.yaml", "../hosted_logos")
 
