@@ -109,6 +109,24 @@ def cmd_mandala(args: argparse.Namespace, warnings: Warnings) -> int:
     return _run_and_write(job, warnings)
 
 
+def cmd_diff(args: argparse.Namespace, warnings: Warnings) -> int:
+    """Mark what changed between two data files on NEW's landscape; write the changelog."""
+    from .diff import run_diff
+
+    formats = _formats(args.format)
+    out = Path(args.output) if args.output else None
+    payloads, log, summary = run_diff(args.old, args.new, out, formats, Path(args.layout) if args.layout else None,
+                                      args.lang, args.theme, args.size, args.scale, args.backend,
+                                      Path(args.logos) if args.logos else None, warnings)
+    if formats == ("md",) and out is None:
+        sys.stdout.write(log)
+        return 0
+    for path, payload in payloads:
+        write_atomic(path, payload)
+    print(f"{', '.join(str(p) for p, _ in payloads)}: {summary}")
+    return 0
+
+
 def cmd_import_mandala(args: argparse.Namespace, warnings: Warnings) -> int:
     """Print the YAML form of a Markdown 9×9 table."""
     import yaml
@@ -254,6 +272,18 @@ def build_parser() -> argparse.ArgumentParser:
                         help="read DATA in another format, converted on the fly (see `landscape import`)")
     render.add_argument("--map", help="landscape2 mapping file (with --input-format landscape2)")
     render.set_defaults(func=cmd_render)
+
+    diff = sub.add_parser("diff", help="show what changed between two data files: marked image + changelog")
+    diff.add_argument("old", help="old data file, or git:REV:path (read from git history)")
+    diff.add_argument("new", help="new data file, or git:REV:path")
+    diff.add_argument("-o", "--output", help="output folder (default: output; --format md alone prints to stdout)")
+    diff.add_argument("--format", default="svg,png,md", help="comma-separated: svg,png,pdf,md (default svg,png,md)")
+    diff.add_argument("--layout", help="layout for both (default: the layout beside each data file; they must agree)")
+    for flag, kw in (("--lang", {"choices": LANGS}), ("--theme", {}), ("--size", {"choices": tuple(LANDSCAPE_SIZES)}),
+                     ("--scale", {"type": float, "default": 2.0}), ("--logos", {}),
+                     ("--backend", {"default": "auto", "choices": ("auto", "cairo", "matplotlib")})):
+        diff.add_argument(flag, **kw, help=f"as for render ({flag})")
+    diff.set_defaults(func=cmd_diff)
 
     imp2 = sub.add_parser("import", parents=[common],
                           help="convert landscape2 YAML or AI-Infra JSON to data + layout files")

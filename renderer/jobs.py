@@ -11,12 +11,15 @@ import sys
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, Warnings
-from .model import (LANGS, LIMITS, _Fields, check_groups, find_theme, linked_paths, load_rules, parse_dataset,
-                    parse_rules)
+from .model import (LANGS, LIMITS, Dataset, LayoutRules, Theme, _Fields, check_groups, find_theme, linked_paths,
+                    load_rules, parse_dataset, parse_rules)
 from .yamlio import line_of, load_yaml
+
+if TYPE_CHECKING:
+    from .landscape import Result
 
 LANDSCAPE_SIZES = {"slide-16x9": (1920.0, 1080.0), "a4-landscape": (1123.0, 794.0), "readme": (1280.0, None)}
 MANDALA_SIZES = ("square", "a4-landscape", "slide-16x9")
@@ -78,7 +81,8 @@ class Job:
         return name
 
 
-def _default_layout(data: Path) -> Path:
+def default_layout(data: Path) -> Path:
+    """The layout file of a data file: ``layouts/<data file name>`` beside ``data/``, here, or built in."""
     candidates = [data.parent.parent / "layouts" / data.name, data.parent / "layouts" / data.name,
                   Path("layouts") / data.name, BUILTIN_LAYOUTS / data.name]
     for c in candidates:
@@ -87,7 +91,8 @@ def _default_layout(data: Path) -> Path:
     raise InputError(f"no layout file found (looked for {candidates[0]}); pass --layout FILE", str(data))
 
 
-def _default_logos(data: Path) -> Path:
+def default_logos(data: Path) -> Path:
+    """The logo folder of a data file: ``logos/`` beside ``data/`` (or here)."""
     for c in (data.parent.parent / "logos", data.parent / "logos"):
         if c.is_dir():
             return c
@@ -99,11 +104,11 @@ def data_inputs(job: Job) -> tuple[Any, Path, Path]:
     ones its ``meta`` names (an import records them), else the ``data/`` + ``layouts/`` convention."""
     raw = load_yaml(job.source)
     linked_layout, linked_logos = linked_paths(raw, job.source)
-    layout = builtin(job.layout) if job.layout else linked_layout or _default_layout(job.source)
-    return raw, layout, job.logos or linked_logos or _default_logos(job.source)
+    layout = builtin(job.layout) if job.layout else linked_layout or default_layout(job.source)
+    return raw, layout, job.logos or linked_logos or default_logos(job.source)
 
 
-def _theme(job: Job, layout: Path | None) -> Any:
+def job_theme(job: Job, layout: Path | None) -> Any:
     """The job's theme: a file, or a name looked up beside the layout, the data and the built-ins."""
     if job.theme and _is_file_name(job.theme):
         return find_theme(str(builtin(Path(job.theme))), [])
@@ -139,47 +144,61 @@ class Progress:
             sys.stderr.flush()
 
 
-def run(job: Job, warnings: Warnings, engine: Any = None) -> tuple[list[tuple[Path, bytes]], str]:
-    """Every output of ``job`` as (path, bytes), plus a one-line summary."""
+def check_formats(formats: tuple[str, ...], backend: str) -> None:
+    """Fail before any work on an unknown or missing format or backend (libcairo loads only when needed)."""
     from .backends import resolve_backend, writer_for
-    from .scene import fit
-    from .text import TextEngine
 
     try:
-        writers = [(fmt, writer_for(fmt)) for fmt in job.formats]
-        if set(job.formats) - {"svg"}:  # libcairo is only loaded when a raster or PDF is wanted
-            resolve_backend(job.backend)
+        for fmt in formats:
+            writer_for(fmt)
+        if set(formats) - {"svg"}:
+            resolve_backend(backend)
     except ValueError as exc:
         raise InputError(str(exc), "--format/--backend") from None
-    if not writers:
+    if not formats:
         raise InputError("no output format given", "--format")
+
+
+def run(job: Job, warnings: Warnings, engine: Any = None) -> tuple[list[tuple[Path, bytes]], str]:
+    """Every output of ``job`` as (path, bytes), plus a one-line summary."""
+    from .text import TextEngine
+
+    check_formats(job.formats, job.backend)
     engine = engine or TextEngine()
     if job.kind == "landscape":
         scene, summary, extra = _landscape(job, warnings, engine)
     else:
         scene, summary, extra = _mandala(job, warnings, engine)
-    if set(job.formats) & {"png"}:
-        pixels = round(scene.width * job.scale) * round(scene.height * job.scale)
-        if pixels > LIMITS.max_raster_pixels:
-            raise InputError(f"the PNG would be {round(scene.width * job.scale)}×{round(scene.height * job.scale)} "
-                             f"pixels, more than {LIMITS.max_raster_pixels:,} (max_raster_pixels); lower --scale",
-                             str(job.source))
-    base = job.out_dir / job.stem()
-    progress = Progress(len(writers))
-    payloads = []
-    try:
-        for fmt, writer in writers:
-            progress.step(f"writing {fmt.upper()}")
-            page = PDF_PAGES.get(job.size or "") if fmt == "pdf" else None
-            drawn = fit(scene, *page) if page else scene
-            payloads.append((base.with_name(f"{base.name}.{fmt}"), writer(drawn, job.scale, job.backend)))
-    finally:
-        progress.close()
+    payloads = encode(scene, job.out_dir / job.stem(), job.formats, job.scale, job.backend, job.size, str(job.source))
     return payloads + extra, summary
 
 
+def encode(scene: Any, base: Path, formats: tuple[str, ...], scale: float, backend: str, size: str | None,
+           source: str) -> list[tuple[Path, bytes]]:
+    """``scene`` as (``base``.FMT, bytes) for each format (PNG at ``scale``; a PDF on its size's page)."""
+    from .backends import writer_for
+    from .scene import fit
+
+    if "png" in formats:
+        pixels = round(scene.width * scale) * round(scene.height * scale)
+        if pixels > LIMITS.max_raster_pixels:
+            raise InputError(f"the PNG would be {round(scene.width * scale)}×{round(scene.height * scale)} "
+                             f"pixels, more than {LIMITS.max_raster_pixels:,} (max_raster_pixels); lower --scale",
+                             source)
+    progress = Progress(len(formats))
+    payloads = []
+    try:
+        for fmt in formats:
+            progress.step(f"writing {fmt.upper()}")
+            page = PDF_PAGES.get(size or "") if fmt == "pdf" else None
+            drawn = fit(scene, *page) if page else scene
+            payloads.append((base.with_name(f"{base.name}.{fmt}"), writer_for(fmt)(drawn, scale, backend)))
+    finally:
+        progress.close()
+    return payloads
+
+
 def _landscape(job: Job, warnings: Warnings, engine: Any) -> tuple[Any, str, list[tuple[Path, bytes]]]:
-    from .landscape import build_landscape
     from .scene import fit
 
     if job.input_format == "yaml":
@@ -190,39 +209,48 @@ def _landscape(job: Job, warnings: Warnings, engine: Any) -> tuple[Any, str, lis
         layout = builtin(job.layout) if job.layout else None
         rules = load_rules(layout, job.lang, warnings) if layout else parse_rules(
             raw_layout, f"{job.source} (imported layout)", job.lang, warnings)
-        logos = job.logos or _default_logos(job.source)
+        logos = job.logos or default_logos(job.source)
     data = parse_dataset(raw_data, str(job.source), rules.lang, warnings)
     check_groups(data, rules)
-    theme = _theme(job, layout)
-    result = build_landscape(data, rules, engine, logos, warnings, theme)
-    scene = result.scene
-    if job.size:
-        if job.size not in LANDSCAPE_SIZES:
-            raise InputError(f"unknown size {job.size!r} (known: {', '.join(LANDSCAPE_SIZES)})", "--size")
-        width, height = LANDSCAPE_SIZES[job.size]
-        if height is not None:
-            # re-lay out towards the preset's shape: a shorter chart, and a wider canvas when the
-            # cards need more height than the shape allows (then more of them share a row)
-            aspect = width / height
-            fitted = rules
-            for _ in range(3):
-                current = result.scene
-                if abs(current.width / current.height - aspect) < 0.02:
-                    break
-                new_width = max(fitted.width, current.height * aspect) if current.width / current.height < aspect \
-                    else fitted.width
-                chart_h = max(300.0, fitted.chart_height + new_width / aspect - current.height)
-                fitted = replace(fitted, width=round(new_width), chart_height=chart_h)
-                result = build_landscape(data, fitted, engine, logos, Warnings(), theme)
-        else:
-            height = width * result.scene.height / result.scene.width
-        scene = fit(result.scene, width, round(height))
+    theme = job_theme(job, layout)
+    result, canvas = build_sized(data, rules, engine, logos, warnings, theme, job.size)
+    scene = fit(result.scene, *canvas) if canvas else result.scene
     extra: list[tuple[Path, bytes]] = []
     if job.report:
         report = {"metrics": result.metrics, "boxes": [asdict(b) for b in result.boxes]}
         extra.append((job.report, (json.dumps(report, ensure_ascii=False, indent=1) + "\n").encode()))
     m = result.metrics
     return scene, f"{m['cards']} cards, {m['overlaps']} overlaps, mean displacement {m['mean_displacement']} px", extra
+
+
+def build_sized(data: Dataset, rules: LayoutRules, engine: Any, logos: Path, warnings: Warnings, theme: Theme,
+                size: str | None) -> tuple[Result, tuple[float, float] | None]:
+    """The landscape as ``render --size`` lays it out, and the canvas (px) to fit its scene to (None: natural)."""
+    from .landscape import build_landscape
+
+    result = build_landscape(data, rules, engine, logos, warnings, theme)
+    if not size:
+        return result, None
+    if size not in LANDSCAPE_SIZES:
+        raise InputError(f"unknown size {size!r} (known: {', '.join(LANDSCAPE_SIZES)})", "--size")
+    width, height = LANDSCAPE_SIZES[size]
+    if height is not None:
+        # re-lay out towards the preset's shape: a shorter chart, and a wider canvas when the
+        # cards need more height than the shape allows (then more of them share a row)
+        aspect = width / height
+        fitted = rules
+        for _ in range(3):
+            current = result.scene
+            if abs(current.width / current.height - aspect) < 0.02:
+                break
+            new_width = max(fitted.width, current.height * aspect) if current.width / current.height < aspect \
+                else fitted.width
+            chart_h = max(300.0, fitted.chart_height + new_width / aspect - current.height)
+            fitted = replace(fitted, width=round(new_width), chart_height=chart_h)
+            result = build_landscape(data, fitted, engine, logos, Warnings(), theme)
+    else:
+        height = width * result.scene.height / result.scene.width
+    return result, (width, round(height))
 
 
 def import_source(job: Job, warnings: Warnings) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -241,7 +269,7 @@ def _mandala(job: Job, warnings: Warnings, engine: Any) -> tuple[Any, str, list[
     from .mandala import build_mandala, load_mandala
 
     chart = load_mandala(job.source, job.lang, warnings, job.table)
-    theme = _theme(job, None)
+    theme = job_theme(job, None)
     size = job.size or "square"
     if size not in MANDALA_SIZES:
         raise InputError(f"unknown size {size!r} (known: {', '.join(MANDALA_SIZES)})", "--size")
