@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import yaml
 from PIL import Image
 
 from renderer import backends
@@ -297,3 +299,63 @@ def _nine_by_nine() -> str:
     rows = [[f"r{r}c{c}" for c in range(9)] for r in range(9)]
     lines = ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join([lines[0], "|" + " --- |" * 9, *lines[1:]]) + "\n"
+
+
+@pytest.mark.skipif(shutil.which("make") is None or not (Path(sys.prefix) / "bin" / "landscape").exists(),
+                    reason="needs make and the landscape script of this environment")
+def test_make_check_exits_1_when_stale_0_when_fresh_2_on_errors(tmp_path: Path, cli) -> None:
+    cfg = config(tmp_path)
+
+    def make_check(config_file: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["make", "-s", "-C", str(ROOT), "check", f"VENV={sys.prefix}", f"CONFIG={config_file}"],
+                              capture_output=True, text=True, timeout=600)
+
+    stale = make_check(cfg)
+    assert stale.returncode == 1 and "out of date" in stale.stderr  # was 2: make's status for a failed recipe
+    assert cli("build", "--config", cfg).code == 0
+    fresh = make_check(cfg)
+    assert fresh.returncode == 0 and "up to date" in fresh.stderr
+    assert make_check(tmp_path / "missing.yaml").returncode == 2
+
+
+def _command_args(line: str) -> list[str]:
+    """A `landscape …` command line of a hook or action, its variables given example values."""
+    line = line.split(")", 1)[-1].split(";;")[0].strip()
+    line = line.replace('"$CONFIG"', "landscape.yaml").replace('"$FORMATS"', "svg")
+    return shlex.split(line)[1:]
+
+
+def test_action_and_hooks_run_valid_machine_independent_commands() -> None:
+    from renderer.cli import build_parser
+
+    action_text = (ROOT / "action.yml").read_text(encoding="utf-8")
+    action = yaml.safe_load(action_text)
+    assert action["runs"]["using"] == "composite" and action["inputs"]["formats"]["default"] == "svg"
+    used = set(re.findall(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}", action_text))
+    assert used == set(action["inputs"])  # every input used, none undeclared
+    scripts = "\n".join(step.get("run", "") for step in action["runs"]["steps"])
+    commands = [_command_args(l) for l in scripts.splitlines() if "landscape " in l and "::error" not in l]
+    assert [c[0] for c in commands] == ["check", "build"]
+    for argv in commands:
+        build_parser().parse_args(argv)  # exits (fails the test) on an unknown option
+    assert commands[0][-2:] == ["--formats", "svg"]
+    assert "${{ inputs." not in "".join(step.get("run", "") for step in action["runs"]["steps"])  # no injection
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    for hook in hooks.values():
+        build_parser().parse_args(shlex.split(hook["entry"])[1:])
+    assert hooks["landscape-check"]["entry"] == "landscape check --formats svg"
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "landscape.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["render"]["steps"]
+    assert any(s.get("uses") == "./" and s["with"]["formats"] == "svg" for s in steps)
+
+
+def test_readme_ci_examples_match_the_action_and_hooks() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("**GitHub Actions.**"):readme.index("**Languages.**")]
+    blocks = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", section, re.S)]
+    inputs = set(yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))["inputs"])
+    step = next(s for s in blocks[0]["jobs"]["landscape"]["steps"] if "landscape-renderer@" in s.get("uses", ""))
+    assert set(step["with"]) <= inputs
+    hook_ids = {h["id"] for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    assert {h["id"] for h in blocks[1]["repos"][0]["hooks"]} <= hook_ids
+    assert "v0.1.0" not in readme and blocks[1]["repos"][0]["rev"] == "<commit sha>"  # no release tag exists
