@@ -3,7 +3,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install landscape mandala check test fuzz bench logo-corpus clean
+.PHONY: install landscape mandala check test fuzz bench logo-corpus diff-example clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -46,6 +46,11 @@ fuzz: install
 bench: install
 	$(PY) tests/bench.py
 	$(PY) tests/bench_scale.py
+
+# README example of `landscape diff`: the default data against the tests' edited copy
+# (5 added, 3 removed, 4 stage changes, 6 moved) -> output/ai-infra-diff.en.svg and .png
+diff-example: install
+	$(PY) tests/diff_example.py
 
 # real logos through the loader: accepted, refused by reason, blank, fidelity, cold 1,000-card render
 LOGO_CORPUS ?= ../shared/corpus/cncf-logos

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable
 
-from .colors import mix
+from .colors import luminance, mix
 from .errors import InputError, Warnings
 from .model import Dataset, LayoutRules, Project, Theme, check_groups, load_rules, parse_dataset, parse_rules
 from .scene import Group, Line, Node, Path as PathNode, Rect, Scene, Style, Text, walk
@@ -502,6 +502,14 @@ class _Decorator:
                           f"its card is marked by class only")
         return []
 
+    def line_color(self, kind: str) -> str:
+        """Stroke colour of a mark (rings, ghosts, arrows): lighter on a dark background; removed
+        ghosts are faint."""
+        color = COLORS[kind]
+        if luminance(self.theme.background) < 0.2:
+            color = mix(color, "#ffffff", 0.45)
+        return mix(color, self.theme.background, 0.45) if kind == "removed" else color
+
     def outer(self, slug: str) -> Box:
         """A card's box with its ring, when it has one (px)."""
         box = self.boxes[slug]
@@ -511,7 +519,7 @@ class _Decorator:
         """The ring of an added card: just outside its outline, inside half the gap."""
         off = max(1.5, self.rules.gap / 2 - 1.3)
         return Rect(x0 - off, y0 - off, x1 - x0 + 2 * off, y1 - y0 + 2 * off,
-                    Style(stroke=COLORS["added"], stroke_width=1.6), rx=self.rules.card.radius + off)
+                    Style(stroke=self.line_color("added"), stroke_width=1.6), rx=self.rules.card.radius + off)
 
     def ghost_moved(self, pair: Pair) -> list[Node]:
         """A faint outline at the old position and a thin arrow to the card (drawn beneath cards)."""
@@ -523,7 +531,7 @@ class _Decorator:
         x0, y0, x1, y1 = self.boxes[slug]
         dx, dy = was[0] - now[0], was[1] - now[1]
         ghost = (x0 + dx, y0 + dy, x1 + dx, y1 + dy)
-        color = COLORS["moved"]
+        color = self.line_color("moved")
         nodes: list[Node] = [Rect(ghost[0], ghost[1], x1 - x0, y1 - y0,
                                   Style(stroke=color, stroke_width=1.1, dash="3 3", opacity=0.55),
                                   rx=self.rules.card.radius)]
@@ -572,7 +580,7 @@ class _Decorator:
         else:
             return []
         self.marks.append(box)
-        color = mix(COLORS["removed"], self.theme.background, 0.45)
+        color = self.line_color("removed")
         asc, desc = self.text.ascent(size), self.text.descent(size)
         base = y + (h + asc - desc) / 2
         name = self.label(p.name, x + c.padding, base, size, mix(self.theme.muted, self.theme.background, 0.25),
@@ -683,14 +691,14 @@ class _Decorator:
             pw, ph = self.pill_size(text)
             return self.pill(text, COLORS[kind], x, y + (h - ph) / 2 + 2)[0]
         if kind == "moved":
-            color = COLORS["moved"]
+            color = self.line_color("moved")
             return [Rect(x, y + 6, 18, h - 8, Style(stroke=color, stroke_width=1.1, dash="3 3", opacity=0.55), rx=4),
                     Line(x + 19, y + h / 2 + 2, x + w - 25, y + h / 2 + 2,
                          Style(stroke=color, stroke_width=1.2, opacity=0.7)),
                     PathNode(d=f"M{x + w - 18:.2f} {y + h / 2 + 2:.2f}l-7 -3.5l0 7Z",
                              style=Style(fill=color, opacity=0.7)),
                     Rect(x + w - 18, y + 6, 18, h - 8, card, rx=4)]
-        color = mix(COLORS["removed"], t.background, 0.45)
+        color = self.line_color("removed")
         return [Rect(x, y + 6, w, h - 8, Style(fill=t.background, stroke=color, stroke_width=1.1, dash="3 3"), rx=4),
                 Line(x + 8, y + h / 2 + 2, x + w - 8, y + h / 2 + 2, Style(stroke=color, stroke_width=1.0))]
 
@@ -781,7 +789,8 @@ def run_diff(old_spec: str, new_spec: str, out_dir: Path | None, formats: tuple[
     base = (out_dir or Path("output")) / _stem(here, lang, theme_name, size)
     payloads: list[tuple[Path, bytes]] = []
     if pictures:
-        labels = (old.label, new.label) if old.label != new.label else (old.spec, new.spec)
+        labels = next(((a, b) for a, b in ((old.label, new.label), (_tail(old.spec), _tail(new.spec))) if a != b),
+                      (old.spec, new.spec))
         scene = decorate(result, cmp, old.data, new.data, rules, engine, theme, labels, stable, warnings)
         if canvas and size:
             width, height = LANDSCAPE_SIZES[size]
@@ -794,6 +803,11 @@ def run_diff(old_spec: str, new_spec: str, out_dir: Path | None, formats: tuple[
     summary = (f"{c['added']} added, {c['removed']} removed, {c['stage-changed']} stage changed, {c['moved']} moved, "
                f"{c['renamed']} renamed; {stable[0]} of {stable[1]} unchanged cards moved")
     return payloads, log, summary
+
+
+def _tail(spec: str) -> str:
+    """The last folder and file name of a path (``data/ai-infra.yaml``); git specs unchanged."""
+    return spec if spec.startswith("git:") else "/".join(Path(spec).parts[-2:])
 
 
 def _stem(data: Path, lang: str | None, theme: str | None, size: str | None) -> str:

@@ -75,6 +75,20 @@ def time_process(args: list[str], repeat: int = 5) -> float:
     return statistics.median(times)
 
 
+def time_diff() -> None:
+    """``landscape diff`` (default data vs the tests' edited copy: 5 added, 3 removed, 4 stage
+    changes, 6 moved) against a normal render of NEW, both SVG + PNG; target at most 2×."""
+    from tests.test_diff import edited_copy
+
+    with tempfile.TemporaryDirectory() as tmp:
+        new = str(edited_copy(Path(tmp) / "data"))
+        layout = ["--layout", "layouts/ai-infra.yaml", "--format", "svg,png"]
+        render = time_process(["render", new, *layout])
+        diff = time_process(["diff", "data/ai-infra.yaml", new, *layout])
+    print(f"  landscape render NEW --format svg,png  {render:.3f} s")
+    print(f"  landscape diff OLD NEW --format svg,png  {diff:.3f} s  = {diff / render:.2f}× render (target ≤ 2×)")
+
+
 def main() -> int:
     engine = TextEngine()
     time_layout_svg(engine, 60, 1)  # warm caches
@@ -101,6 +115,7 @@ def main() -> int:
           f"{time_process(render + ['--format', 'png', '--backend', 'matplotlib'], repeat=3):.3f} s")
     print(f"  landscape render --format pdf --backend matplotlib  "
           f"{time_process(render + ['--format', 'pdf', '--backend', 'matplotlib'], repeat=3):.3f} s")
+    time_diff()
     return 0
 
 

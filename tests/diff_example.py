@@ -1,0 +1,22 @@
+"""README example of ``landscape diff`` (``make diff-example``): the default data against the
+tests' edited copy (5 added, 3 removed, 4 stage changes, 6 moved), written to
+output/ai-infra-diff.en.svg and .png. The edited copy lives in a temporary folder."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from renderer.cli import main  # noqa: E402
+from tests.test_diff import edited_copy  # noqa: E402
+
+if __name__ == "__main__":
+    with tempfile.TemporaryDirectory() as tmp:
+        new = edited_copy(Path(tmp) / "example-edit")
+        sys.exit(main(["diff", str(ROOT / "data" / "ai-infra.yaml"), str(new), "--layout",
+                       str(ROOT / "layouts" / "ai-infra.yaml"), "--lang", "en", "--format", "svg,png",
+                       "-o", str(ROOT / "output")]))
