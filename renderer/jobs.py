@@ -80,6 +80,10 @@ class Job:
                 name += f".{part}"
         return name
 
+    def path(self, fmt: str) -> Path:
+        """Where the ``fmt`` output goes: ``out_dir/stem.fmt``."""
+        return self.out_dir / f"{self.stem()}.{fmt}"
+
 
 def default_layout(data: Path) -> Path:
     """The layout file of a data file: ``layouts/<data file name>`` beside ``data/``, here, or built in."""
@@ -160,23 +164,29 @@ def check_formats(formats: tuple[str, ...], backend: str) -> None:
 
 
 def run(job: Job, warnings: Warnings, engine: Any = None) -> tuple[list[tuple[Path, bytes]], str]:
-    """Every output of ``job`` as (path, bytes), plus a one-line summary."""
+    """Every output of ``job`` as (path, bytes), plus a one-line summary. Each output carries
+    the fingerprint of what it was made from (renderer/fingerprint.py)."""
     from .text import TextEngine
 
     check_formats(job.formats, job.backend)
+    parts = _file_parts(job)  # digests before reading: an input changed while rendering shows up as stale
     engine = engine or TextEngine()
     if job.kind == "landscape":
-        scene, summary, extra = _landscape(job, warnings, engine)
+        scene, summary, extra = _landscape(job, warnings, engine, parts)
     else:
-        scene, summary, extra = _mandala(job, warnings, engine)
-    payloads = encode(scene, job.out_dir / job.stem(), job.formats, job.scale, job.backend, job.size, str(job.source))
+        scene, summary, extra = _mandala(job, warnings, engine, parts)
+    stamps = {fmt: fingerprint(job, fmt, parts).stamp() for fmt in job.formats}
+    payloads = encode(scene, job.out_dir / job.stem(), job.formats, job.scale, job.backend, job.size, str(job.source),
+                      stamps)
     return payloads + extra, summary
 
 
 def encode(scene: Any, base: Path, formats: tuple[str, ...], scale: float, backend: str, size: str | None,
-           source: str) -> list[tuple[Path, bytes]]:
-    """``scene`` as (``base``.FMT, bytes) for each format (PNG at ``scale``; a PDF on its size's page)."""
+           source: str, stamps: dict[str, str] | None = None) -> list[tuple[Path, bytes]]:
+    """``scene`` as (``base``.FMT, bytes) for each format (PNG at ``scale``; a PDF on its size's page),
+    each sealed with its fingerprint stamp when ``stamps`` has one."""
     from .backends import writer_for
+    from .fingerprint import seal
     from .scene import fit
 
     if "png" in formats:
@@ -192,27 +202,125 @@ def encode(scene: Any, base: Path, formats: tuple[str, ...], scale: float, backe
             progress.step(f"writing {fmt.upper()}")
             page = PDF_PAGES.get(size or "") if fmt == "pdf" else None
             drawn = fit(scene, *page) if page else scene
-            payloads.append((base.with_name(f"{base.name}.{fmt}"), writer_for(fmt)(drawn, scale, backend)))
+            stamp = (stamps or {}).get(fmt)
+            if stamp:
+                drawn = replace(drawn, fingerprint=stamp)
+            payload = writer_for(fmt)(drawn, scale, backend)
+            payloads.append((base.with_name(f"{base.name}.{fmt}"), seal(fmt, payload) if stamp else payload))
     finally:
         progress.close()
     return payloads
 
 
-def _landscape(job: Job, warnings: Warnings, engine: Any) -> tuple[Any, str, list[tuple[Path, bytes]]]:
+# ---------------------------------------------------------------- fingerprints
+
+def _file_parts(job: Job) -> dict[str, Any]:
+    """Digests of the job's data file(s) and of the fonts, taken before they are read."""
+    from .fingerprint import file_digest
+    from .text import font_path
+
+    fonts = [file_digest(font_path(bold)) for bold in (False, True)]
+    if job.kind == "landscape" and job.input_format != "yaml":
+        imported = [job.input_format, file_digest(job.source), file_digest(builtin(job.map)) if job.map else None]
+        return {"data": imported, "fonts": fonts}
+    return {"data": file_digest(job.source), "fonts": fonts}
+
+
+def _logo_part(logo_dir: Path, refs: list[str] | None) -> Any:
+    """Digest inputs of the logos a landscape uses: each reference's file (None when absent;
+    resolved as logos.resolve does), or simple-icons with the package's files. ``refs`` None
+    (imported formats): every file of the logo folder."""
+    from .fingerprint import file_digest, tree_digest
+
+    if refs is None:
+        return tree_digest(logo_dir)
+    out: dict[str, Any] = {}
+    base = logo_dir.resolve()
+    for ref in refs:
+        if Path(ref).suffix:
+            path = (logo_dir / ref).resolve()
+            out[ref] = file_digest(path) if base in path.parents else "outside"
+        else:
+            out[ref] = "simple-icons"
+    if "simple-icons" in out.values():
+        import importlib.util
+
+        spec = importlib.util.find_spec("simple_icons_pack")
+        folder = list(spec.submodule_search_locations or []) if spec else []
+        out[""] = tree_digest(Path(folder[0])) if folder else None
+    return out
+
+
+def logo_refs(data: Any) -> list[str]:
+    """Every distinct logo reference of a dataset, sorted."""
+    return sorted({p.logo for p in data.projects if p.logo})
+
+
+def fingerprint(job: Job, fmt: str, parts: dict[str, Any]) -> Any:
+    """The fingerprint of ``job``'s ``fmt`` output: ``parts`` (data, layout, fonts, theme,
+    logos) plus the renderer version, the options that output depends on, and for PDF the
+    creation date."""
+    from . import __version__
+    from .fingerprint import Fingerprint
+
+    options: dict[str, Any] = {"kind": job.kind, "lang": job.lang, "theme": job.theme, "size": job.size,
+                               "table": job.table, "title": job.title, "input_format": job.input_format}
+    env: dict[str, str] = {}
+    if fmt in ("png", "pdf"):
+        options["backend"] = job.backend
+    if fmt == "png":
+        options["scale"] = job.scale
+    if fmt == "pdf":
+        from .backends.pdf import creation_date
+
+        env["pdf_creation_date"] = creation_date()
+    return Fingerprint.of(renderer=[__version__, fmt], options=options, env=env, **parts)
+
+
+def expected_fingerprints(job: Job) -> dict[str, Any]:
+    """The fingerprint each output of ``job`` should carry, computed without rendering."""
+    from .fingerprint import file_digest
+
+    parts = _file_parts(job)
+    if job.kind == "mandala":
+        parts.update(layout=None, theme=repr(job_theme(job, None)), logos=None)
+    elif job.input_format == "yaml":
+        key = (job.source, job.layout, job.logos, parts["data"])
+        if key not in _refs_memo:  # a data file serves many jobs: read it once
+            raw, layout, logos = data_inputs(job)
+            _refs_memo[key] = (layout, logos, logo_refs(parse_dataset(raw, str(job.source), "en", Warnings())))
+        layout, logos, refs = _refs_memo[key]
+        parts.update(layout=file_digest(layout), theme=repr(job_theme(job, layout)), logos=_logo_part(logos, refs))
+    else:
+        layout = builtin(job.layout) if job.layout else None
+        parts.update(layout=file_digest(layout) if layout else None, theme=repr(job_theme(job, layout)),
+                     logos=_logo_part(job.logos or default_logos(job.source), None))
+    return {fmt: fingerprint(job, fmt, parts) for fmt in job.formats}
+
+
+_refs_memo: dict[tuple[Any, ...], tuple[Path, Path, list[str]]] = {}
+
+
+def _landscape(job: Job, warnings: Warnings, engine: Any,
+               parts: dict[str, Any]) -> tuple[Any, str, list[tuple[Path, bytes]]]:
+    from .fingerprint import file_digest
     from .scene import fit
 
     if job.input_format == "yaml":
         raw_data, layout, logos = data_inputs(job)
+        parts["layout"] = file_digest(layout)
         rules = load_rules(layout, job.lang, warnings)
     else:
         raw_data, raw_layout = import_source(job, warnings)
         layout = builtin(job.layout) if job.layout else None
+        parts["layout"] = file_digest(layout) if layout else None
         rules = load_rules(layout, job.lang, warnings) if layout else parse_rules(
             raw_layout, f"{job.source} (imported layout)", job.lang, warnings)
         logos = job.logos or default_logos(job.source)
     data = parse_dataset(raw_data, str(job.source), rules.lang, warnings)
     check_groups(data, rules)
     theme = job_theme(job, layout)
+    parts.update(theme=repr(theme), logos=_logo_part(logos, logo_refs(data) if job.input_format == "yaml" else None))
     result, canvas = build_sized(data, rules, engine, logos, warnings, theme, job.size)
     scene = fit(result.scene, *canvas) if canvas else result.scene
     extra: list[tuple[Path, bytes]] = []
@@ -265,11 +373,13 @@ def import_source(job: Job, warnings: Warnings) -> tuple[dict[str, Any], dict[st
                      "--input-format")
 
 
-def _mandala(job: Job, warnings: Warnings, engine: Any) -> tuple[Any, str, list[tuple[Path, bytes]]]:
+def _mandala(job: Job, warnings: Warnings, engine: Any,
+             parts: dict[str, Any]) -> tuple[Any, str, list[tuple[Path, bytes]]]:
     from .mandala import build_mandala, load_mandala
 
     chart = load_mandala(job.source, job.lang, warnings, job.table)
     theme = job_theme(job, None)
+    parts.update(layout=None, theme=repr(theme), logos=None)
     size = job.size or "square"
     if size not in MANDALA_SIZES:
         raise InputError(f"unknown size {size!r} (known: {', '.join(MANDALA_SIZES)})", "--size")

@@ -126,6 +126,7 @@ class Scene:
     background: str | None
     children: tuple[Node, ...] = field(default_factory=tuple)
     view: tuple[float, float, float, float] | None = None  # content box shown on the canvas (x, y, w, h)
+    fingerprint: str = ""  # what the output was made from (renderer/fingerprint.py); written as metadata
 
     @property
     def viewbox(self) -> tuple[float, float, float, float]:
@@ -140,7 +141,7 @@ def fit(scene: Scene, width: float, height: float) -> Scene:
     ew, eh = width / k, height / k
     view = (vx - (ew - vw) / 2, vy - (eh - vh) / 2, ew, eh)
     return Scene(width=width, height=height, title=scene.title, desc=scene.desc, background=scene.background,
-                 children=scene.children, view=view)
+                 children=scene.children, view=view, fingerprint=scene.fingerprint)
 
 
 def walk(nodes: tuple[Node, ...]) -> list[Node]:

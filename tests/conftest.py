@@ -15,6 +15,14 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def unstamped(svg: bytes) -> bytes:
+    """An SVG without its fingerprint element: golden files hold the drawing only (the
+    fingerprint changes with every input byte; tests/test_fingerprint.py covers it)."""
+    import re
+
+    return re.sub(rb'<metadata id="landscape-fingerprint">[^<]*</metadata>', b"", svg)
+
+
 @dataclass
 class Run:
     """Outcome of one CLI call."""

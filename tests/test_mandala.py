@@ -17,7 +17,7 @@ from renderer.mandala import (
 )
 from renderer.scene import texts
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, unstamped
 
 SEED = ROOT.parent / "shared" / "seed" / "README.zh-CN.md"
 MANDALA_YAML = ROOT / "data" / "ai-infra-mandala.yaml"
@@ -152,7 +152,7 @@ def test_long_text_is_shrunk_then_cut_with_a_warning(engine) -> None:
 def test_mini_chart_matches_golden_svg(tmp_path: Path, cli) -> None:
     run = cli("mandala", FIXTURES / "mini-mandala.yaml", "-o", tmp_path, "--format", "svg")
     assert run.code == 0, run.err
-    produced = (tmp_path / "mini-mandala.svg").read_bytes()
+    produced = unstamped((tmp_path / "mini-mandala.svg").read_bytes())
     if os.environ.get("UPDATE_GOLDEN"):
         GOLDEN.write_bytes(produced)
     assert produced == GOLDEN.read_bytes()

@@ -195,7 +195,7 @@ def render_png_mpl(scene: Scene, scale: float = 2.0) -> bytes:
     fig = _figure(scene)
     FigureCanvasAgg(fig)
     out = io.BytesIO()
-    fig.savefig(out, format="png", dpi=96 * scale, metadata={"Software": None},
+    fig.savefig(out, format="png", dpi=96 * scale, metadata={"Software": None, **_stamp(scene, "landscape-fingerprint")},
                 facecolor=fig.get_facecolor())
     return out.getvalue()
 
@@ -207,6 +207,12 @@ def render_pdf_mpl(scene: Scene) -> bytes:
     fig = _figure(scene)
     FigureCanvasPdf(fig)
     out = io.BytesIO()
-    fig.savefig(out, format="pdf", metadata={"CreationDate": None, "Producer": None, "Creator": None},
+    fig.savefig(out, format="pdf", metadata={"CreationDate": None, "Producer": None, "Creator": None,
+                                             **_stamp(scene, "Keywords")},
                 facecolor=fig.get_facecolor())
     return out.getvalue()
+
+
+def _stamp(scene: Scene, key: str) -> dict[str, str]:
+    """The scene's fingerprint as a metadata entry (none when it has none)."""
+    return {key: scene.fingerprint} if scene.fingerprint else {}

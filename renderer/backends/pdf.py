@@ -33,5 +33,7 @@ def render_pdf(scene: Scene, scale: float = 1.0) -> bytes:
     surface.cairo.set_metadata(cairocffi.PDF_METADATA_CREATE_DATE, creation_date())
     surface.cairo.set_metadata(cairocffi.PDF_METADATA_CREATOR, "landscape-renderer")
     surface.cairo.set_metadata(cairocffi.PDF_METADATA_TITLE, scene.title)
+    if scene.fingerprint:
+        surface.cairo.set_metadata(cairocffi.PDF_METADATA_KEYWORDS, scene.fingerprint)
     surface.finish()
     return out.getvalue()

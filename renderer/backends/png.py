@@ -15,6 +15,7 @@ import zlib
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from ..fingerprint import KEYWORD
 from ..scene import Scene
 
 _LEVEL = 6
@@ -44,7 +45,7 @@ def render_png(scene: Scene, scale: float = 2.0) -> bytes:
         parts += _encode_parts(surface.get_data(), width, rows, surface.get_stride(), opaque,
                                last=top + rows >= height)
         del surface
-    return _assemble(parts, width, height, opaque)
+    return _assemble(parts, width, height, opaque, scene.fingerprint)
 
 
 def _prefetch_logos(scene: Scene, scale: float) -> None:
@@ -90,13 +91,15 @@ def _encode_parts(bgra: Any, width: int, height: int, stride: int, opaque: bool,
         return list(pool.map(_stripe, jobs))
 
 
-def _assemble(parts: list[tuple[bytes, int, int]], width: int, height: int, opaque: bool) -> bytes:
+def _assemble(parts: list[tuple[bytes, int, int]], width: int, height: int, opaque: bool,
+              fingerprint: str = "") -> bytes:
     adler = 1
     for _, part_adler, length in parts:
         adler = _adler_combine(adler, part_adler, length)
     idat = b"\x78\x9c" + b"".join(p for p, _, _ in parts) + struct.pack(">I", adler)
     header = struct.pack(">IIBBBBB", width, height, 8, 2 if opaque else 6, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+    text = _chunk(b"tEXt", KEYWORD + b"\0" + fingerprint.encode("ascii")) if fingerprint else b""
+    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + text + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
 
 
 def _stripe(job: tuple[Any, int, int, int, int, bool, bool]) -> tuple[bytes, int, int]:

@@ -206,6 +206,8 @@ def render_svg(scene: Scene) -> bytes:
         f'width="{w}" height="{h}" viewBox="{vx} {vy} {vw} {vh}">',
         f"<title>{esc(scene.title)}</title><desc>{esc(scene.desc)}</desc>",
     ]
+    if scene.fingerprint:
+        out.append(f'<metadata id="landscape-fingerprint">{esc(scene.fingerprint)}</metadata>')
     if scene.background:
         out.append(f'<rect class="background" x="{vx}" y="{vy}" width="{vw}" height="{vh}" '
                    f'fill="{esc(scene.background)}"/>')
