@@ -247,8 +247,14 @@ class TextEngine:
                 elif op == "Z" and ops and ops[-1][0] == "L" and tuple(cur) == tuple(start):
                     ops.pop()  # a line back to the start just before closing draws nothing
                 cur = start if op == "Z" else args[-2:]
-                ops.append((op, tuple(round(v * k, 2) if i % 2 == 0 else round(-v * k, 2) + 0.0
-                                      for i, v in enumerate(args))))
+                if op == "C":
+                    x1, y1, x2, y2, x3, y3 = args
+                    ops.append((op, (round(x1 * k, 2), round(-y1 * k, 2), round(x2 * k, 2), round(-y2 * k, 2),
+                                     round(x3 * k, 2), round(-y3 * k, 2))))
+                elif op == "Z":
+                    ops.append((op, ()))
+                else:
+                    ops.append((op, (round(args[0] * k, 2), round(-args[1] * k, 2))))
             hit = self._outlines[key] = Outline(tuple(ops))
         return hit
 

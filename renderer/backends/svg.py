@@ -166,34 +166,45 @@ def text_path(node: Text, memo: dict[Outline, tuple[int, int, str, int, int]] | 
 def _glyph_body(outline: Outline) -> tuple[int, int, str, int, int]:
     """A glyph as relative path data in 1/100 px: its first move, the rest, its end point."""
     body: list[str] = []
-    start = cur = first = (0, 0)
+    sx = sy = cx = cy = fx = fy = 0
+    c = _c
     for i, (op, args) in enumerate(outline.ops):
-        pts = [(round(args[j] * 100), round(args[j + 1] * 100)) for j in range(0, len(args), 2)]
-        if op == "M":
-            if i == 0:
-                first = pts[0]
-            else:
-                body.append(f"m{_c(pts[0][0] - cur[0])} {_c(pts[0][1] - cur[1])}")
-            start = cur = pts[0]
+        if op == "C":
+            x1, y1, x2, y2, x, y = (round(v * 100) for v in args)
+            body.append(f"c{c(x1 - cx)} {c(y1 - cy)} {c(x2 - cx)} {c(y2 - cy)} {c(x - cx)} {c(y - cy)}")
+            cx, cy = x, y
         elif op == "L":
-            body.append(f"l{_c(pts[0][0] - cur[0])} {_c(pts[0][1] - cur[1])}")
-            cur = pts[0]
-        elif op == "C":
-            body.append("c" + " ".join(f"{_c(px - cur[0])} {_c(py - cur[1])}" for px, py in pts))
-            cur = pts[-1]
+            x, y = round(args[0] * 100), round(args[1] * 100)
+            body.append(f"l{c(x - cx)} {c(y - cy)}")
+            cx, cy = x, y
+        elif op == "M":
+            x, y = round(args[0] * 100), round(args[1] * 100)
+            if i == 0:
+                fx, fy = x, y
+            else:
+                body.append(f"m{c(x - cx)} {c(y - cy)}")
+            sx, sy = cx, cy = x, y
         else:
             body.append("z")
-            cur = start
-    return first[0], first[1], "".join(body), cur[0], cur[1]
+            cx, cy = sx, sy
+    return fx, fy, "".join(body), cx, cy
+
+
+_DECIMALS: dict[int, str] = {}
 
 
 def _c(v: int) -> str:
-    """Format hundredths of a px as a short decimal string."""
-    if v % 100 == 0:
-        return str(v // 100)
-    sign = "-" if v < 0 else ""
-    v = abs(v)
-    return f"{sign}{v // 100}.{v % 100:02d}".rstrip("0")
+    """Format hundredths of a px as a short decimal string (memoised: glyphs repeat numbers)."""
+    text = _DECIMALS.get(v)
+    if text is None:
+        if v % 100 == 0:
+            text = str(v // 100)
+        else:
+            a = abs(v)
+            text = f"{'-' if v < 0 else ''}{a // 100}.{a % 100:02d}".rstrip("0")
+        if len(_DECIMALS) < 65536:
+            _DECIMALS[v] = text
+    return text
 
 
 def render_svg(scene: Scene) -> bytes:
