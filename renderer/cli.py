@@ -105,7 +105,8 @@ def cmd_mandala(args: argparse.Namespace, warnings: Warnings) -> int:
     """Render a Mandala chart from YAML or from a Markdown 9×9 table."""
     job = Job(kind="mandala", source=Path(args.input), out_dir=Path(args.output), formats=_formats(args.format),
               lang=args.lang, theme=args.theme, size=None if args.size == "square" else args.size,
-              scale=args.scale, backend=args.backend, table=args.table, title=args.title)
+              scale=args.scale, backend=args.backend, table=args.table, title=args.title,
+              report=Path(args.report) if args.report else None)
     return _run_and_write(job, warnings)
 
 
@@ -312,6 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     outputs(mandala)
     mandala.add_argument("--size", default="square", choices=MANDALA_SIZES)
     mandala.add_argument("--title", help="title above the chart (default: the file's title)")
+    mandala.add_argument("--report", help="write a JSON report of every cell: drawn lines and font size")
     mandala.set_defaults(func=cmd_mandala)
 
     imp = sub.add_parser("import-mandala", parents=[common],

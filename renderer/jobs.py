@@ -384,7 +384,9 @@ def _mandala(job: Job, warnings: Warnings, engine: Any,
     if size not in MANDALA_SIZES:
         raise InputError(f"unknown size {size!r} (known: {', '.join(MANDALA_SIZES)})", "--size")
     result = build_mandala(chart, engine, warnings, size, job.title, theme)
-    return result.scene, f"goal {chart.goal!r}, 8 pillars", []
+    extra = [(job.report, (json.dumps(result.report(), ensure_ascii=False, indent=1) + "\n").encode())] \
+        if job.report else []
+    return result.scene, f"goal {chart.goal!r}, 8 pillars", extra
 
 
 # ---------------------------------------------------------------- config file

@@ -17,10 +17,11 @@ from typing import Any
 
 from .errors import InputError, Warnings
 from .colors import mix, readable_on
-from .model import LIGHT, Theme, _Fields
+from .model import LANGS, LIGHT, Theme, _Fields
 from .scene import Circle, Group, Node, Path as PathNode, Rect, Scene, Style
+from .linebreak import is_cjk
 from .text import TextEngine
-from .yamlio import line_of, load_yaml
+from .yamlio import LDict, line_of, load_yaml
 
 STATUSES = ("todo", "doing", "done")
 BLOCKS = ((0, 0), (0, 1), (0, 2), (1, 0), (1, 2), (2, 0), (2, 1), (2, 2))  # outer block / slot order
@@ -83,8 +84,16 @@ def parse_mandala_yaml(raw: Any, path: str, lang: str | None, warnings: Warnings
         actions = []
         for j, araw in enumerate(actions_raw):
             if araw is None or isinstance(araw, (str, int, float)) and not isinstance(araw, bool):
-                actions.append(Action("" if araw is None else str(araw).strip()))
+                text = "" if araw is None else str(araw).strip()
+                if lang == "en" and any(is_cjk(ch) for ch in text):
+                    warnings.missing_translation(lang, f"{path}:{line_of(actions_raw, j)} pillar {title!r} "
+                                                       f"action #{j + 1}")
+                actions.append(Action(text))
                 continue
+            if isinstance(araw, LDict) and araw and set(araw) <= set(LANGS):  # {en: …, zh-CN: …} alone
+                wrapped = LDict(text=araw)
+                wrapped.line, wrapped.key_lines = araw.line, {"text": araw.line}
+                araw = wrapped
             a = _Fields(araw, path, f"pillar {title!r} action #{j + 1}", ("text", "status", "emphasis"))
             status = a.text("status")
             if status is not None and status not in STATUSES:
@@ -433,10 +442,18 @@ def _balance(engine: TextEngine, text: str, size: float, width: float, bold: boo
 
 @dataclass(frozen=True)
 class MandalaResult:
-    """The scene and, per cell, the cell box and the ink box of its text (px)."""
+    """The scene and, per cell, the cell box and the ink box of its text (px); ``fits`` holds
+    each cell's fitted text (None for a blank cell), in the order of ``cells``."""
 
     scene: Scene
     cells: tuple[tuple[Cell, tuple[float, float, float, float], tuple[float, float, float, float] | None], ...]
+    fits: tuple[FittedText | None, ...] = ()
+
+    def report(self) -> dict[str, Any]:
+        """Every cell as drawn: row/col 1–9, kind, text, the drawn lines and the font size (px)."""
+        return {"cells": [{"row": c.row + 1, "col": c.col + 1, "kind": c.kind, "text": c.text,
+                           "lines": list(fit.lines) if fit else [], "font_size": round(fit.size, 2) if fit else None}
+                          for (c, _, _), fit in zip(self.cells, self.fits)]}
 
 
 def build_mandala(chart: Mandala, engine: TextEngine, warnings: Warnings, size: str = "square",
@@ -463,15 +480,17 @@ def build_mandala(chart: Mandala, engine: TextEngine, warnings: Warnings, size: 
         base = y0 - 18 * unit - engine.descent(title_size, True)
         nodes.append(engine.text_node(title, (width - tw) / 2, base, title_size, True, theme.ink, "title", "title"))
     pad = max(5.0, cell * 0.08)
-    grid = chart_grid(chart)
+    all_cells = [c for row in chart_grid(chart) for c in row]
+    fits = _fit_cells(engine, all_cells, cell, pad, unit)
     cells_out = []
     groups: list[Node] = []
-    for row in grid:
-        for c in row:
-            x, y = x0 + c.col * cell, y0 + c.row * cell
-            group, box = _cell(engine, c, chart, x, y, cell, pad, unit, warnings, theme)
-            groups.append(group)
-            cells_out.append((c, (x, y, cell, cell), box))
+    for c, fit in zip(all_cells, fits):
+        x, y = x0 + c.col * cell, y0 + c.row * cell
+        if fit and fit.cut:
+            warnings.add(f"text of {_owner(c)} {c.text!r} does not fit even at {fit.size:g} px; shortened with …")
+        group, box = _cell(engine, c, fit, chart, x, y, cell, pad, theme)
+        groups.append(group)
+        cells_out.append((c, (x, y, cell, cell), box))
     nodes.append(Group(children=tuple(groups), id="cells"))
     nodes.append(_grid_lines(x0, y0, cell, unit, theme))
     if statuses:
@@ -484,11 +503,37 @@ def build_mandala(chart: Mandala, engine: TextEngine, warnings: Warnings, size: 
     if missing:
         warnings.add("glyphs missing from the font, left blank: "
                      + "; ".join(f"{o}: {' '.join(sorted(ch))}" for o, ch in sorted(missing.items())))
-    return MandalaResult(scene, tuple(cells_out))
+    return MandalaResult(scene, tuple(cells_out), tuple(fits))
 
 
-def _cell(engine: TextEngine, c: Cell, chart: Mandala, x: float, y: float, size: float, pad: float,
-          unit: float, warnings: Warnings, theme: Theme) -> tuple[Group, tuple[float, float, float, float] | None]:
+def _owner(c: Cell) -> str:
+    return f"row {c.row + 1}, column {c.col + 1}"
+
+
+def _fit_cells(engine: TextEngine, cells: list[Cell], size: float, pad: float, unit: float) -> list[FittedText | None]:
+    """Each cell's text fitted into its cell of side ``size`` px; the pillar cells then share the
+    smallest pillar size, so the chart's 16 pillar titles match (a title that would need to go
+    smaller than that keeps its own size)."""
+    min_size = 9.0 * max(unit, 0.7)
+
+    def fit(c: Cell, max_size: float) -> FittedText | None:
+        if not c.text:
+            return None
+        reserve = 2 * _marker_r(size) + 2 if c.status else 0.0  # keep the status marker's corner free
+        return fit_text(engine, c.text, size - 2 * pad, size - 2 * pad - 2 * reserve, max_size, min_size,
+                        c.bold or c.kind != "action", _owner(c))
+
+    limit = {"goal": 0.17, "pillar": 0.15, "action": 0.13}
+    fits = [fit(c, size * limit[c.kind]) for c in cells]
+    pillar_sizes = [f.size for c, f in zip(cells, fits) if c.kind == "pillar" and f and not f.cut]
+    if pillar_sizes:
+        shared = min(pillar_sizes)
+        fits = [fit(c, shared) if c.kind == "pillar" and f and f.size > shared else f for c, f in zip(cells, fits)]
+    return fits
+
+
+def _cell(engine: TextEngine, c: Cell, fit: FittedText | None, chart: Mandala, x: float, y: float, size: float,
+          pad: float, theme: Theme) -> tuple[Group, tuple[float, float, float, float] | None]:
     if c.kind == "goal":
         fill = theme.goal_fill
     elif c.kind == "pillar":
@@ -498,15 +543,9 @@ def _cell(engine: TextEngine, c: Cell, chart: Mandala, x: float, y: float, size:
     ink = readable_on(fill, "#ffffff", INK)
     children: list[Node] = [Rect(x, y, size, size, Style(fill=fill))]
     box = None
-    if c.text:
-        bold = c.bold or c.kind != "action"
-        max_size = size * (0.17 if c.kind == "goal" else 0.15 if c.kind == "pillar" else 0.13)
-        owner = f"row {c.row + 1}, column {c.col + 1}"
-        reserve = 2 * _marker_r(size) + 2 if c.status else 0.0  # keep the status marker's corner free
-        fit = fit_text(engine, c.text, size - 2 * pad, size - 2 * pad - 2 * reserve, max_size,
-                       9.0 * max(unit, 0.7), bold, owner)
-        if fit.cut:
-            warnings.add(f"text of {owner} {c.text!r} does not fit even at {fit.size:g} px; shortened with …")
+    if fit:
+        bold = fit.bold
+        owner = _owner(c)
         line_h = fit.size * 1.25
         asc, desc = engine.ascent(fit.size, bold), engine.descent(fit.size, bold)
         top = y + (size - line_h * len(fit.lines)) / 2

@@ -138,7 +138,10 @@ class _Fields:
             if not isinstance(pick, str) or not pick.strip():
                 raise self.fail(key, f"{key!r} needs a non-empty 'en' text")
             return pick.strip()
-        return self.text(key, default, required=required)
+        text = self.text(key, default, required=required)
+        if lang == "en" and text and any("\u3400" <= ch <= "\u9fff" for ch in text):  # Chinese only
+            warnings.missing_translation(lang, f"{self.file}:{self.line(key)} {self.item} {key!r}")
+        return text
 
     def mapping(self, key: str) -> LDict:
         """A nested mapping (empty when absent)."""

@@ -119,7 +119,7 @@ def test_report_metrics(rendered: Path) -> None:
     assert m["cards"] == len(load_dataset(DATA).projects)
     assert 0 < m["mean_displacement"] <= m["max_displacement"] < 400
     card = next(b for b in report["boxes"] if b["id"] == "kubernetes")
-    assert card["quadrant"] == "bottom-right" and card["band"] == "Kernel"
+    assert card["quadrant"] == "bottom-right" and card["band"] == "内核"  # the layout's zh-CN label
     assert set(card) >= {"kind", "id", "x", "y", "w", "h", "hint_x", "hint_y", "displacement", "quadrant", "band"}
 
 
