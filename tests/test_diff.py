@@ -17,8 +17,8 @@ import yaml
 from renderer.diff import Pair, compare, decorate, read_side, stability
 from renderer.errors import Warnings
 from renderer.jobs import build_sized
-from renderer.model import LIGHT, Dataset, Project, slugify
-from renderer.scene import Rect, Text, walk
+from renderer.model import LIGHT, Dataset, Project, Theme, slugify
+from renderer.scene import Group, Rect, Text, walk
 from renderer.text import TextEngine
 
 from .conftest import FIXTURES, ROOT
@@ -398,3 +398,41 @@ def test_bad_old_data_names_its_git_source_and_line(repo: Path, cli, monkeypatch
     assert run.code == 2
     assert re.match(r"error: git:HEAD:data/small.yaml:\d+: project 'Torch': unknown group 'libz'", run.err), run.err
 
+
+
+def small_scene(engine: TextEngine, old_projects: list[Project], theme: Theme = LIGHT) -> tuple:
+    """The small fixture (NEW) decorated against OLD = ``old_projects``."""
+    w = Warnings()
+    new = read_side(str(FIXTURES / "small.yaml"), FIXTURES / "small-layout.yaml", "en", w)
+    old = dataset(*old_projects)
+    cmp = compare(old, new.data)
+    result, _ = build_sized(new.data, new.rules, engine, FIXTURES / "logos", w, theme, None)
+    return result, decorate(result, cmp, old, new.data, new.rules, engine, theme, ("old", "new"), (0, 0), w)
+
+
+def test_moves_and_removals_in_a_strip_stay_in_its_row(engine: TextEngine) -> None:
+    new = read_side(str(FIXTURES / "small.yaml"), FIXTURES / "small-layout.yaml", "en", Warnings()).data
+    old = [p for p in new.projects if p.name != "Torch"] + [
+        project("Torch", x=20, group="lib"), project("Numpy", x=85, group="lib")]
+    result, scene = small_scene(engine, old)
+    torch = next(b for b in result.boxes if b.id == "torch")
+    ghosts = {g.id: g for g in walk(scene.children) if isinstance(g, Group) and "ghost" in g.classes}
+    moved = ghosts["ghost-torch"].children[0]
+    assert (moved.y, moved.h) == (torch.y, torch.h) and moved.x < torch.x - 100  # same row, further left
+    removed = ghosts["removed-numpy"].children[0]
+    assert removed.y == torch.y and removed.x > torch.x + torch.w  # in the strip row, right of Torch
+
+
+def test_mark_strokes_are_lighter_on_a_dark_theme(engine: TextEngine) -> None:
+    from renderer.colors import luminance
+    from renderer.model import find_theme
+
+    dark = find_theme("dark", [ROOT / "layouts"])
+    new = read_side(str(FIXTURES / "small.yaml"), FIXTURES / "small-layout.yaml", "en", Warnings()).data
+    old = [p for p in new.projects if p.name != "Epsilon"]
+    strokes = []
+    for theme in (LIGHT, dark):
+        _, scene = small_scene(engine, old, theme)
+        card = next(g for g in walk(scene.children) if getattr(g, "id", None) == "epsilon")
+        strokes.append(card.children[1].style.stroke)  # the ring of the added card
+    assert luminance(strokes[1]) > luminance(strokes[0]) + 0.2
