@@ -9,10 +9,11 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Warnings
+from .logos import LogoError, logo_path
 from .model import slugify
 from .yamlio import line_of, load_yaml
 
@@ -189,7 +190,6 @@ def import_landscape2(path: Path, logos: Path | None, map_path: Path | None,
     filtered = 0
     if logos is not None and not logos.is_dir():
         raise _fail("logo folder not found (--logos)", str(logos))
-    logo_files = {p.name for p in logos.iterdir()} if logos else set()  # read once
     buckets: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for cat in raw["landscape"]:
         if not isinstance(cat, dict) or not cat.get("name"):
@@ -235,7 +235,7 @@ def import_landscape2(path: Path, logos: Path | None, map_path: Path | None,
                     entry["url"] = url
                 logo = item.get("logo")
                 if isinstance(logo, str) and logo:
-                    ref = logo_ref(logo, logos, logo_files)
+                    ref = logo_ref(logo, logos)
                     if ref:
                         entry["logo"] = ref
                     else:
@@ -284,16 +284,16 @@ def import_landscape2(path: Path, logos: Path | None, map_path: Path | None,
     return _plain({"meta": {"title": title}, "projects": projects}), _plain(layout)
 
 
-def logo_ref(logo: str, logos: Path | None, names: set[str]) -> str | None:
+def logo_ref(logo: str, logos: Path | None) -> str | None:
     """A landscape2 ``logo:`` as a path inside the logo folder (``./x.svg`` → ``x.svg``, sub-folders
-    kept), or None when no such file is there; ``names`` lists the folder's top level."""
-    parts = [part for part in PurePosixPath(logo.strip().replace("\\", "/")).parts if part != "."]
-    if logos is None or not parts or parts[0] == "/" or ".." in parts:
+    kept), or None when no such file is there or it lies outside the folder."""
+    if logos is None:
         return None
-    ref = "/".join(parts)
-    if len(parts) == 1:
-        return ref if ref in names else None
-    return ref if (logos / ref).is_file() else None
+    try:
+        return logo_path(logo, logos).relative_to(logos.resolve()).as_posix()
+    except LogoError:
+        return None
+
 
 
 def _load_map(path: Path) -> dict[str, Any]:

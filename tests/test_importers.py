@@ -257,13 +257,14 @@ def test_sub_folder_and_dotted_logo_paths(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "x.svg").write_text("<svg/>", encoding="utf-8")
     (tmp_path / "y.svg").write_text("<svg/>", encoding="utf-8")
-    names = {"y.svg", "sub"}
-    assert logo_ref("./y.svg", tmp_path, names) == "y.svg"
-    assert logo_ref("y.svg", tmp_path, names) == "y.svg"
-    assert logo_ref("./sub/x.svg", tmp_path, names) == "sub/x.svg"
-    assert logo_ref("../y.svg", tmp_path, names) is None
-    assert logo_ref("/etc/passwd", tmp_path, names) is None
-    assert logo_ref("z.svg", tmp_path, names) is None
+    (tmp_path / "link.svg").symlink_to("/etc/hostname")
+    assert logo_ref("./y.svg", tmp_path) == "y.svg"
+    assert logo_ref("y.svg", tmp_path) == "y.svg"
+    assert logo_ref("./sub/x.svg", tmp_path) == "sub/x.svg"
+    assert logo_ref("sub/../y.svg", tmp_path) == "y.svg"
+    for outside in ("../y.svg", "/etc/hostname", "link.svg", "z.svg", "sub"):
+        assert logo_ref(outside, tmp_path) is None, outside
+    assert logo_ref("y.svg", None) is None
 
 
 def test_landscape2_round_trip_through_yaml(tmp_path: Path, cli, engine) -> None:
