@@ -284,7 +284,8 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--map", help="landscape2 mapping file (with --input-format landscape2)")
     render.set_defaults(func=cmd_render)
 
-    diff = sub.add_parser("diff", help="show what changed between two data files: marked image + changelog")
+    diff = sub.add_parser("diff", parents=[common],
+                          help="show what changed between two data files: marked image + changelog")
     diff.add_argument("old", help="old data file, or git:REV:path (read from git history)")
     diff.add_argument("new", help="new data file, or git:REV:path")
     diff.add_argument("-o", "--output", help="output folder (default: output; --format md alone prints to stdout)")

@@ -221,9 +221,16 @@ def test_a_failed_rename_restores_the_files_already_replaced(tmp_path: Path, mon
 
 
 def test_debug_is_accepted_after_the_subcommand(tmp_path: Path, cli) -> None:
+    import argparse
+
+    from renderer.cli import build_parser
+
     for args in (["--debug", "validate", "nothing.yaml"], ["validate", "nothing.yaml", "--debug"]):
         result = cli(*args)
         assert result.code == 2 and "unrecognized arguments" not in result.err
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    for name, parser in sub.choices.items():  # every subcommand, present and future
+        assert "--debug" in parser._option_string_actions, name
 
 
 needs_corpus = pytest.mark.skipif(not CNCF.is_dir(), reason="the real CNCF subset (../shared/corpus) is not here")
