@@ -165,11 +165,12 @@ def test_readme_import_commands_run_as_written(tmp_path: Path, monkeypatch: pyte
     commands = _readme_import_commands()
     assert len(commands) == 4 and all(c.startswith("landscape ") for c in commands)
     for command in commands:
-        code = main(shlex.split(command)[1:] + ["--format", "svg"] * command.startswith("landscape render"))
+        code = main(shlex.split(command)[1:])
         assert code == 0, (command, capsys.readouterr().err)
     assert _files(tmp_path) - before == {
         "data/ai-infra-old.yaml", "layouts/ai-infra-old.yaml", "data/cncf.yaml", "layouts/cncf.yaml",
-        "output/cncf-landscape.svg", "output/landscape-landscape.svg"}
+        "output/cncf-landscape.svg", "output/cncf-landscape.png", "output/landscape-landscape.svg",
+        "output/landscape-landscape.png"}
     # the import, rendered without flags, finds its layout and logos: the same image as the direct render
     imported = (tmp_path / "output" / "cncf-landscape.svg").read_bytes()
     assert unstamped(imported) == unstamped((tmp_path / "output" / "landscape-landscape.svg").read_bytes())
