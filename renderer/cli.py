@@ -12,7 +12,7 @@ from pathlib import Path
 from . import __version__
 from .errors import InputError, Warnings
 from .jobs import CONFIG, LANDSCAPE_SIZES, MANDALA_SIZES, Job, data_inputs, expected_fingerprints, load_config, run
-from .model import LANGS, check_groups, load_rules
+from .model import LANGS, check_groups, load_rules, project_folder, within
 
 
 def write_atomic(path: Path, payload: bytes) -> None:
@@ -142,18 +142,12 @@ def cmd_import_mandala(args: argparse.Namespace, warnings: Warnings) -> int:
 def import_paths(data_out: Path, layout_out: Path | None) -> tuple[Path, Path]:
     """Where ``import`` writes: the data file, and its layout (``--layout-out``, else ``layouts/<name>``
     beside a ``data/`` folder, as in this repository, else in a ``layouts/`` folder beside the data file)."""
-    if layout_out is not None:
-        return data_out, layout_out
-    home = data_out.parent.parent if data_out.parent.name == "data" else data_out.parent
-    return data_out, home / "layouts" / data_out.name
+    return data_out, layout_out or project_folder(data_out) / "layouts" / data_out.name
 
 
 def _link(target: Path, data_out: Path) -> str:
-    """``target`` relative to the data file's folder (absolute when there is no relative way)."""
-    try:
-        return Path(os.path.relpath(target.resolve(), data_out.parent.resolve())).as_posix()
-    except ValueError:  # another drive
-        return target.resolve().as_posix()
+    """``target`` relative to the data file's folder."""
+    return Path(os.path.relpath(target.resolve(), data_out.parent.resolve())).as_posix()
 
 
 def cmd_import(args: argparse.Namespace, warnings: Warnings) -> int:
@@ -171,8 +165,15 @@ def cmd_import(args: argparse.Namespace, warnings: Warnings) -> int:
     if data_out.resolve() == layout_out.resolve():
         raise InputError("the data file and the layout file would be the same file; pass --layout-out",
                          str(data_out))
-    # the data file names its layout and logo folder, so `landscape render DATA` needs no flags
-    links = {"layout": _link(layout_out, data_out), **({"logos": _link(logos, data_out)} if logos else {})}
+    # the data file names its layout and logo folder (those inside its project folder), so
+    # `landscape render DATA` needs no flags
+    links: dict[str, str] = {}
+    for key, target in (("layout", layout_out), ("logos", logos)):
+        if target is not None and within(target, project_folder(data_out)):
+            links[key] = _link(target, data_out)
+        elif target is not None:
+            warnings.add(f"{data_out}: {target} lies outside {project_folder(data_out)}, so the data file cannot "
+                         f"name it; pass --{key} {target} when rendering")
     data = {**data, "meta": {**data["meta"], **links}}
     rules = parse_rules(layout, f"{args.input} (imported layout)", None, warnings)  # both must validate
     check_groups(parse_dataset(data, args.input, rules.lang, warnings), rules)

@@ -281,14 +281,32 @@ def parse_dataset(raw: Any, path: str, lang: str, warnings: Warnings) -> Dataset
     return Dataset(path=path, title=title, subtitle=subtitle, projects=tuple(projects))
 
 
+def project_folder(data: Path) -> Path:
+    """The folder a data file belongs to: the parent of its ``data/`` folder, else its own folder."""
+    return data.parent.parent if data.parent.name == "data" else data.parent
+
+
+def within(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or lies inside it, after following links."""
+    target, base = path.resolve(), folder.resolve()
+    return target == base or base in target.parents
+
+
 def linked_paths(raw: Any, path: Path) -> tuple[Path | None, Path | None]:
     """The layout file and logo folder a data file names in ``meta.layout`` and ``meta.logos``
-    (relative to the data file's folder; written by ``landscape import``), or None."""
+    (relative to the data file's folder; written by ``landscape import``), or None. Both must
+    lie inside the data file's project folder: data from a pull request reads nothing else."""
     if not isinstance(raw, dict) or not isinstance(raw.get("meta"), dict):
         return None, None
     meta = _Fields(raw["meta"], str(path), "meta", _META_KEYS)
-    found = [meta.text(key) for key in ("layout", "logos")]
-    return tuple(path.parent / v if v else None for v in found)  # type: ignore[return-value]
+    found: list[Path | None] = []
+    for key in ("layout", "logos"):
+        value = meta.text(key)
+        if value and (Path(value).is_absolute() or not within(path.parent / value, project_folder(path))):
+            raise meta.fail(key, f"{key!r} {value!r} lies outside the project folder {project_folder(path)}; "
+                                 f"use a path inside it or pass --{key}")
+        found.append(path.parent / value if value else None)
+    return found[0], found[1]
 
 
 def load_dataset(path: Path | str, lang: str = "en", warnings: Warnings | None = None) -> Dataset:

@@ -190,6 +190,16 @@ def test_nothing_is_written_outside_the_named_folder(tmp_path: Path, monkeypatch
     assert cli("validate", target / "x.yaml").code == 0  # found through meta.layout
 
 
+def test_data_files_name_no_layout_or_logos_outside_their_project(tmp_path: Path, cli) -> None:
+    data = tmp_path / "proj" / "data" / "x.yaml"
+    data.parent.mkdir(parents=True)
+    for key, value in (("logos", "/etc"), ("layout", "../../elsewhere.yaml"), ("logos", "../../..")):
+        data.write_text(f"meta:\n  title: x\n  {key}: {value}\nprojects: []\n", encoding="utf-8")
+        result = cli("render", data, "-o", tmp_path / "out")
+        assert result.code == 2 and f"{data}:3: meta: '{key}' '{value}' lies outside the project folder" in result.err
+    assert not (tmp_path / "out").exists()
+
+
 def test_import_writes_both_files_or_neither(tmp_path: Path, cli) -> None:
     data = tmp_path / "data" / "x.yaml"
     data.parent.mkdir()
@@ -253,7 +263,9 @@ def test_real_cncf_subset_logo_paths_and_subcategories(tmp_path: Path, cli) -> N
     assert len(kept) >= 20 and all(by_name[name]["logo"] == logo.removeprefix("./") for name, logo in kept)
     for name, sub in (("vLLM", "Runtime"), ("KServe", "Framework"), ("SGLang", "Runtime"), ("llm-d", "Framework")):
         assert by_name[name]["subcategory"] == sub and by_name[name]["logo"]
-    run_ = cli("render", tmp_path / "data" / "cncf.yaml", "-o", tmp_path / "out", "--format", "svg")
+    assert "lies outside" in result.err and "pass --logos" in result.err  # the corpus is not in tmp_path
+    run_ = cli("render", tmp_path / "data" / "cncf.yaml", "--logos", CNCF / "hosted_logos", "-o", tmp_path / "out",
+               "--format", "svg")
     assert run_.code == 0, run_.err
     drawn = _logo_cards((tmp_path / "out" / "cncf-landscape.svg").read_bytes())
     assert {"vllm", "kserve", "sglang", "llm-d"} <= drawn
