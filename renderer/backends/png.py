@@ -110,7 +110,7 @@ def _stripe(job: tuple[Any, int, int, int, int, bool, bool]) -> tuple[bytes, int
 
     data, width, stride, start, stop, opaque, last = job
     rows = stop - start
-    chunk = bytes(memoryview(data)[start * stride:stop * stride])
+    chunk = memoryview(data)[start * stride:stop * stride]  # no copy: Pillow reads the rows in place
     if opaque:
         pixels = Image.frombuffer("RGB", (width, rows), chunk, "raw", "BGRX", stride, 1).tobytes()
     else:
