@@ -184,6 +184,31 @@ def cmd_import(args: argparse.Namespace, warnings: Warnings) -> int:
     return 0
 
 
+def cmd_logos_pull(args: argparse.Namespace, warnings: Warnings) -> int:
+    """Copy real logos of the data file's projects from a landscape2 file; fill their ``logo:`` fields."""
+    from .logo_pull import plan_pull
+
+    if args.data:
+        data = Path(args.data)
+    else:
+        firsts = [j.source for j in load_config(Path(CONFIG)) if j.kind == "landscape"] if Path(CONFIG).is_file() else []
+        if not firsts:
+            raise InputError("no data file: pass --data FILE", CONFIG)
+        data = firsts[0]
+    into = Path(args.into) if args.into else data_inputs(Job(kind="landscape", source=data, out_dir=Path(".")))[2]
+    if not into.is_dir():
+        raise InputError("logo folder not found: create it or pass --into DIR", str(into))
+    plan = plan_pull(Path(args.landscape), Path(args.logos), data, into, args.origin or str(args.landscape))
+    for title, lines in (("matched", plan.matched), ("ambiguous, left alone", plan.ambiguous),
+                         ("matched but the logo cannot be used", plan.refused), ("not in the landscape", plan.missed)):
+        print(f"{title}: {len(lines)}" + "".join(f"\n  {line}" for line in lines))
+    if not args.dry_run:
+        write_files(plan.files)
+    print(f"{'would write' if args.dry_run else 'wrote'} {len(plan.files)} file(s)"
+          + "".join(f"\n  {path}" for path, _ in plan.files))
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace, warnings: Warnings) -> int:
     """Check data and layout without drawing."""
     from .model import parse_dataset
@@ -329,6 +354,17 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--layout", help="layout rules YAML (default: layouts/<data file name>)")
     validate.add_argument("--lang", choices=LANGS, help="language of labels")
     validate.set_defaults(func=cmd_validate)
+
+    logos = sub.add_parser("logos", parents=[common], help="logo tools: `logos pull` real logos from landscape2")
+    pull = logos.add_subparsers(dest="action", required=True).add_parser(
+        "pull", parents=[common], help="copy logos of our projects from a landscape2 file, fill their logo: fields")
+    pull.add_argument("landscape", help="landscape2 landscape.yml")
+    pull.add_argument("--logos", required=True, help="its logo folder (landscape2: hosted_logos/)")
+    pull.add_argument("--data", help="data file to fill (default: the first landscape of landscape.yaml)")
+    pull.add_argument("--into", help="folder to copy logos to (default: the data file's logo folder)")
+    pull.add_argument("--origin", help="where LANDSCAPE.yml comes from, for SOURCES.md (default: its path)")
+    pull.add_argument("--dry-run", action="store_true", help="print the matches, write nothing")
+    pull.set_defaults(func=cmd_logos_pull)
 
     for name, func, text in (("build", cmd_build, "render every output listed in the config file"),
                              ("check", cmd_check, "exit 1 when outputs on disk are stale or missing")):
