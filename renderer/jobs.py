@@ -21,7 +21,9 @@ from .yamlio import line_of, load_yaml
 if TYPE_CHECKING:
     from .landscape import Result
 
-LANDSCAPE_SIZES = {"slide-16x9": (1920.0, 1080.0), "a4-landscape": (1123.0, 794.0), "readme": (1280.0, None)}
+# canvas presets: width and height (px); no height = the layout's own shape at that width
+LANDSCAPE_SIZES = {"slide-16x9": (1920.0, 1080.0), "a4-landscape": (1123.0, 794.0), "readme": (1120.0, None),
+                   "poster": (1920.0, 1358.0)}
 MANDALA_SIZES = ("square", "a4-landscape", "slide-16x9")
 FORMATS = ("svg", "png", "pdf")
 # the PDF page of a size preset (px at 96 dpi): A4 is 297 × 210 mm; the drawing is scaled to fit and centred
@@ -336,29 +338,17 @@ def build_sized(data: Dataset, rules: LayoutRules, engine: Any, logos: Path, war
     """The landscape as ``render --size`` lays it out, and the canvas (px) to fit its scene to (None: natural)."""
     from .landscape import build_landscape
 
+    if size and size not in LANDSCAPE_SIZES:
+        raise InputError(f"unknown size {size!r} (known: {', '.join(LANDSCAPE_SIZES)})", "--size")
+    if size:
+        # laid out at the preset's width and shape (fonts keep their px size), then fitted exactly
+        width, height = LANDSCAPE_SIZES[size]
+        shape = height / width if height else (rules.canvas_height or 0) / rules.width
+        rules = replace(rules, width=width, canvas_height=shape * width if shape else None)
     result = build_landscape(data, rules, engine, logos, warnings, theme)
     if not size:
         return result, None
-    if size not in LANDSCAPE_SIZES:
-        raise InputError(f"unknown size {size!r} (known: {', '.join(LANDSCAPE_SIZES)})", "--size")
-    width, height = LANDSCAPE_SIZES[size]
-    if height is not None:
-        # re-lay out towards the preset's shape: a shorter chart, and a wider canvas when the
-        # cards need more height than the shape allows (then more of them share a row)
-        aspect = width / height
-        fitted = rules
-        for _ in range(3):
-            current = result.scene
-            if abs(current.width / current.height - aspect) < 0.02:
-                break
-            new_width = max(fitted.width, current.height * aspect) if current.width / current.height < aspect \
-                else fitted.width
-            chart_h = max(300.0, fitted.chart_height + new_width / aspect - current.height)
-            fitted = replace(fitted, width=round(new_width), chart_height=chart_h)
-            result = build_landscape(data, fitted, engine, logos, Warnings(), theme)
-    else:
-        height = width * result.scene.height / result.scene.width
-    return result, (width, round(height))
+    return result, (width, round(height or width * result.scene.height / result.scene.width))
 
 
 def import_source(job: Job, warnings: Warnings) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -1,8 +1,9 @@
-"""Landscape scene builder: model + text metrics → layout engine → frozen scene.
+"""Landscape scene builder: model + text metrics → plan → layout engine → frozen scene.
 
-Positions come only from ``layout.place``; this module measures, frames the canvas
-(title, strips, axis labels, chart, band labels, legend, footnote) and describes
-what to draw. All lengths are px; hints are 0–100.
+The steps, each in its own module: ``cards`` measures every card, ``plan`` sizes the chart's
+slabs by demand and chooses the canvas, ``frame`` places the title/axes/legend around the
+chart, ``layout.place`` positions the cards exactly, ``paint`` turns it all into scene nodes.
+This module orchestrates them and reports. All lengths are px; hints are 0–100.
 """
 
 from __future__ import annotations
@@ -11,31 +12,18 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cards import CardMeasurer, CardSpec
 from .errors import LayoutError, Warnings
-from .layout import Box, NoFit, Placed, Region, overlaps, place, spread
-from .logos import Logo, monogram, resolve_many
-from .colors import contrast, luminance, mix
-from .model import BADGE_TAGS, LIGHT, Band, Dataset, LayoutRules, Project, Theme, check_groups
-from .scene import Circle, Group, Image, Line, Node, Path as PathNode, Rect, Scene, Style, Text
+from .frame import SPLIT_GAP, Frame, FrameGeometry
+from .layout import Box, NoFit, Placed, Region, overlaps, place, rows_needed
+from .model import LIGHT, Band, Dataset, LayoutRules, Project, Theme, check_groups
+from .paint import Painter
+from .plan import Slab, SlabPx, make_slabs, smallest, stack, water_fill
+from .scene import Group, Node, Scene
 from .text import TextEngine
 
-QUADRANTS = ("top-left", "top-right", "bottom-left", "bottom-right")
-AXIS_SIZE = 17.0
-SMALL = 12.5
-LABEL_PAD = 10.0
-BADGE_SIZE = 8.5  # px, tag badge text
-
-
-@dataclass(frozen=True)
-class CardSpec:
-    """A measured card: size (px), label lines and font size, logo or monogram."""
-
-    project: Project
-    w: float
-    h: float
-    font_size: float
-    lines: tuple[tuple[str, float], ...]
-    logo: Logo | None
+SPLIT_CHOICES = tuple(f / 100 for f in range(20, 81, 5))  # vertical split positions tried (fraction of width)
+SPLIT_SAVING = 0.15  # the split leaves its nominal place only when that saves this share of chart height
 
 
 @dataclass(frozen=True)
@@ -54,6 +42,8 @@ class BoxReport:
     displacement: float | None
     quadrant: str | None
     band: str | None
+    font_size: float | None = None  # px, em size of the box's text
+    lines: tuple[str, ...] | None = None  # label lines of a card
 
 
 @dataclass(frozen=True)
@@ -65,319 +55,398 @@ class Result:
     metrics: dict[str, float | int]
     chart: tuple[float, float, float, float]  # inner chart area x0, y0, x1, y1 (px)
     split: tuple[float, float]  # split lines x, y (px)
-    # group id -> (band's y0 hint, y1 hint (0–100), drawn top px, drawn bottom px)
-    band_extents: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
+    split_x: float = 50.0  # the split's x hint (0–100)
+    # group id -> drawn slabs of its band: (lo, hi hint, top px, bottom px)
+    band_extents: dict[str, tuple[tuple[float, float, float, float], ...]] = field(default_factory=dict)
+    card_h: float = 34.0  # px
+    gap: float = 8.0  # px
 
     def hint_to_px(self, group: str, x: float, y: float) -> tuple[float, float]:
-        """Canvas point (px) where this layout draws a 0–100 hint of a card of ``group``."""
+        """Canvas point (px) where this layout puts the centre of a card of ``group`` hinted at
+        (x, y) 0–100."""
         x0, y0, x1, y1 = self.chart
-        px = x0 + x / 100 * (x1 - x0)
-        if group not in self.band_extents:
+        px = _map_x(x, self.split_x, x0, self.split[0], x1)
+        slabs = self.band_extents.get(group)
+        if not slabs:
             return px, y1 - y / 100 * (y1 - y0)
-        h0, h1, top, bottom = self.band_extents[group]
-        t = 0.5 if h1 <= h0 else (min(max(y, h0), h1) - h0) / (h1 - h0)
-        return px, bottom - t * (bottom - top)
+        lo_all = min(s[0] for s in slabs)
+        hi_all = max(s[1] for s in slabs)
+        yc = min(max(y, lo_all), hi_all)
+        for lo, hi, top, bottom in slabs:
+            if lo <= yc <= hi:
+                return px, SlabPx(Slab("", None, "", lo, hi), top, bottom).hint_y(yc, self.card_h, self.gap / 2)
+        return px, y1 - y / 100 * (y1 - y0)
 
 
-@dataclass
-class _Frame:
-    """Rectangles of the canvas parts for one chart height (px)."""
+def _map_x(x: float, split_x: float, x0: float, sx: float, x1: float) -> float:
+    """px of an x hint: 0–split_x onto the left part, split_x–100 onto the right part."""
+    if x < split_x:
+        return x0 + x / split_x * (sx - x0)
+    return sx + (x - split_x) / (100 - split_x) * (x1 - sx)
 
-    height: float
-    chart: tuple[float, float, float, float]  # x0, y0, x1, y1 of the chart border
-    strips: list[tuple[float, float, float, float]]
-    strip_label_y: list[float]
-    top_row_y: float
-    bottom_row_y: float
-    legend_y: float
-    footnote_y: float
-    right_col: tuple[float, float]
-    band_col: tuple[float, float]
+
+@dataclass(frozen=True)
+class _Slot:
+    """Where a card goes: a strip, or a slab (index) and side, with its clamped y hint."""
+
+    spec: CardSpec
+    strip: int | None
+    slab: int | None
+    horiz: str
+    y: float
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A chosen canvas: its frame, split, slabs as drawn and strip rows."""
+
+    frame: Frame
+    split_f: float
+    slabs: list[SlabPx]
+    strip_rows: list[int]
+    needs: list[float]
 
 
 class _Builder:
+    """Runs one build; keeps the state the steps share (rules, measured cards, slots)."""
+
     def __init__(self, data: Dataset, rules: LayoutRules, text: TextEngine, logo_dir: Path,
                  warnings: Warnings, theme: Theme) -> None:
         self.data = data
-        self.theme = theme
         self.rules = rules
         self.text = text
-        self.logo_dir = logo_dir
         self.warnings = warnings
-        self.card = rules.card
+        self.geo = FrameGeometry(rules, text, bool(data.subtitle))
+        self.painter = Painter(rules, theme, text, self.geo)
+        self.measurer = CardMeasurer(rules.card, text, logo_dir)
         self.pitch = rules.card.height + rules.gap
-        self.band_of = {gid: band for band in rules.bands for gid in band.groups}
-        self.strip_of = {gid: strip for strip in rules.strips for gid in strip.groups}
-        self.frame_texts: list[Text] = []
-        self.logo_memo: dict[str, Logo | str] = {}
+        self.slabs = make_slabs(rules.bands, rules.split_y)
+        self.strip_label = {f"strip/{s.id}": s.label for s in rules.strips}
 
-    # ------------------------------------------------------------ measuring
+    # ------------------------------------------------------------ slots
 
-    def _height(self, size: float, bold: bool = False) -> float:
-        return self.text.ascent(size, bold) + self.text.descent(size, bold)
-
-    def measure_card(self, p: Project) -> CardSpec:
-        """Card size from the real label width; wraps to two lines, then shrinks the font."""
-        c = self.card
-        logo = self._logo(p)
-        inner_h = c.height - 4
-        size = c.font_size
-        while True:
-            lines = self._label_lines(p.name, size, c.max_label_width, owner=p.name)
-            line_h = size * 1.15
-            fits_h = len(lines) * line_h <= inner_h
-            fits_w = all(w <= c.max_label_width for _, w in lines)
-            if (fits_h and fits_w and len(lines) <= 2) or size <= c.min_font_size:
-                break
-            size = max(c.min_font_size, size - 0.5)
-        if len(lines) * size * 1.15 > inner_h:
-            lines = [(p.name, self.text.measure(p.name, size, owner=p.name))]
-        label_w = max(w for _, w in lines)
-        w = max(c.min_width, c.padding * 2 + c.logo_size + 7 + label_w + self._badges_w(p))
-        return CardSpec(project=p, w=round(w + 0.5), h=c.height, font_size=size, lines=tuple(lines), logo=logo)
-
-    def _badges_w(self, p: Project) -> float:
-        """Width (px) of the tag badges drawn at the right end of a card, with their gap."""
-        return sum(self.text.measure(BADGE_TAGS[t], BADGE_SIZE, True) + 8 + 5 for t in p.tags if t in BADGE_TAGS)
-
-    def _label_lines(self, name: str, size: float, width: float, owner: str) -> list[tuple[str, float]]:
-        full = self.text.measure(name, size, owner=owner)
-        if full <= width:
-            return [(name, full)]
-        wrapped = self.text.wrap(name, size, width, owner=owner)
-        if len(wrapped) > 2:
-            best = self._balanced_split(name, size, owner)
-            if best:
-                return best
-        return [(line.text, line.width) for line in wrapped]
-
-    def _balanced_split(self, name: str, size: float, owner: str) -> list[tuple[str, float]] | None:
-        words = name.split(" ")
-        if len(words) < 2:
-            return None
-        options = []
-        for i in range(1, len(words)):
-            a, b = " ".join(words[:i]), " ".join(words[i:])
-            wa, wb = self.text.measure(a, size, owner=owner), self.text.measure(b, size, owner=owner)
-            options.append((max(wa, wb), i, [(a, wa), (b, wb)]))
-        return min(options)[2]
-
-    def _logo(self, p: Project) -> Logo | None:
-        """The card's logo; each distinct reference is read and sanitised once per run."""
-        if not p.logo:
-            return None
-        if p.logo not in self.logo_memo:
-            self.logo_memo.update(resolve_many([p.logo], self.logo_dir))
-        found = self.logo_memo[p.logo]
-        if isinstance(found, str):
-            self.missing_logos.append(f"{p.name} ({found})")
-            return None
-        return found
-
-    # ------------------------------------------------------------ frame
-
-    def frame(self, chart_h: float, strip_rows: list[int]) -> _Frame:
-        """Canvas parts, top to bottom and left to right, for a chart height."""
+    def slots(self, specs: list[CardSpec]) -> list[_Slot]:
+        """Each card's strip or slab; y hints outside their band are clamped (one warning)."""
         r = self.rules
-        m = r.margin
-        y = m + self._height(r.title_size, True)
-        if self.data.subtitle:
-            y += 6 + self._height(15)
-        y += 20
-        strips, label_ys = [], []
-        x0, x1 = self._chart_x()
-        for rows in strip_rows:
-            label_ys.append(y)
-            y += self._height(SMALL, True) + 6
-            h = rows * self.card.height + (rows - 1) * r.gap
-            strips.append((x0, y, x1, y + h))
-            y += h + 18
-        top_row = y
-        y += self._axis_row_h() + 10
-        chart = (x0, y, x1, y + chart_h)
-        y += chart_h + 10
-        bottom_row = y
-        y += self._axis_row_h() + 18
-        legend_y = y
-        y += max(self._height(SMALL), 18)
-        footnote_y = y + 8
-        if r.footnote:
-            y += 8 + self._height(SMALL)
-        y += m
-        band_x1 = r.width - m
-        band_x0 = band_x1 - self._band_col_w()
-        right_w = self.text.measure(r.axis["right"], AXIS_SIZE, owner="axis label")
-        right_x0 = chart[2] + 12
-        return _Frame(height=y, chart=chart, strips=strips, strip_label_y=label_ys, top_row_y=top_row,
-                      bottom_row_y=bottom_row, legend_y=legend_y, footnote_y=footnote_y,
-                      right_col=(right_x0, right_x0 + right_w),
-                      band_col=(band_x0, band_x1))
+        band_of = {g: b for b in r.bands for g in b.groups}
+        strip_of = {g: i for i, s in enumerate(r.strips) for g in s.groups}
+        index = {s.id: i for i, s in enumerate(self.slabs)}
+        clamped: list[str] = []
+        out = []
+        for s in specs:
+            p = s.project
+            horiz = "right" if p.x >= r.split_x else "left"
+            if p.group in strip_of:
+                out.append(_Slot(s, strip_of[p.group], None, horiz, p.y))
+                continue
+            band = band_of.get(p.group)
+            y = p.y
+            if band is not None and not band.y0 <= y <= band.y1:
+                y = min(max(y, band.y0), band.y1)
+                clamped.append(f"{self.data.path}:{p.line}: {p.name!r} y = {_num(p.y)} → {_num(y)} "
+                               f"(band {band.label!r} {_num(band.y0)}–{_num(band.y1)})")
+            vert = "top" if y >= r.split_y else "bottom"
+            name = band.id if band else next(sl.id.split("/")[0] for sl in self.slabs
+                                             if sl.band is None and sl.lo <= y <= sl.hi)
+            if f"{name}/{vert}" not in index:
+                vert = "bottom" if vert == "top" else "top"
+            out.append(_Slot(s, None, index[f"{name}/{vert}"], horiz, y))
+        if clamped:
+            self.warnings.add(f"{len(clamped)} y hint(s) outside their band, clamped into it: " + "; ".join(clamped))
+        return out
 
-    def _axis_row_h(self) -> float:
-        return max(self._height(AXIS_SIZE, True), self._height(SMALL))
+    # ------------------------------------------------------------ demand
 
-    def _band_col_w(self) -> float:
-        labels = [b.label for b in self.rules.bands] + [n.label for n in self.rules.notes]
-        if not labels:
-            return 0.0
-        widest = max(self.text.measure(label, SMALL + 0.5, True, owner="band label") for label in labels)
-        return widest + 2 * LABEL_PAD + 6
-
-    def _chart_x(self) -> tuple[float, float]:
-        r = self.rules
-        left_w = self.text.measure(r.axis["left"], AXIS_SIZE, owner="axis label")
-        right_w = self.text.measure(r.axis["right"], AXIS_SIZE, owner="axis label")
-        x0 = r.margin + (left_w + 12 if left_w else 0)
-        band_w = self._band_col_w()
-        x1 = r.width - r.margin - (band_w + 16 if band_w else 0) - (right_w + 12 if right_w else 0)
-        if x1 - x0 < 300:
-            raise LayoutError(f"canvas width {r.width:.0f} px leaves only {x1 - x0:.0f} px for the chart; "
-                              f"raise canvas.width", r.path)
-        return x0, x1
-
-    # ------------------------------------------------------------ regions
-
-    def inner(self, fr: _Frame) -> tuple[float, float, float, float]:
-        """Chart area inside its padding (px)."""
-        pad = self.rules.chart_padding
-        x0, y0, x1, y1 = fr.chart
-        return x0 + pad, y0 + pad, x1 - pad, y1 - pad
-
-    def split(self, fr: _Frame) -> tuple[float, float]:
-        """Split lines (px) between the quadrants."""
-        ix0, iy0, ix1, iy1 = self.inner(fr)
-        return ix0 + self.rules.split_x / 100 * (ix1 - ix0), iy1 - self.rules.split_y / 100 * (iy1 - iy0)
-
-    def band_px(self, fr: _Frame, band: Band) -> tuple[float, float]:
-        """Top and bottom (px) of a band."""
-        ix0, iy0, ix1, iy1 = self.inner(fr)
-        return iy1 - band.y1 / 100 * (iy1 - iy0), iy1 - band.y0 / 100 * (iy1 - iy0)
-
-    def regions(self, fr: _Frame) -> tuple[list[Region], dict[str, tuple[str, Band | None]]]:
-        """Every region of the chart and strips, with its quadrant and band."""
-        ix0, iy0, ix1, iy1 = self.inner(fr)
-        sx, sy = self.split(fr)
+    def side_widths(self, width: float, f: float) -> tuple[tuple[float, float], tuple[float, float], float]:
+        """Left and right region x ranges (px) and the split line x, for split fraction ``f``."""
+        ix0, ix1 = self.geo.inner_x(width)
+        sx = ix0 + f * (ix1 - ix0)
         half = self.rules.gap / 2
-        xs = {"left": (ix0, sx - half - 2), "right": (sx + half + 2, ix1)}
-        ys = {"top": (iy0, sy - half - 2), "bottom": (sy + half + 2, iy1)}
+        return (ix0, sx - half - 2), (sx + half + 2, ix1), sx
+
+    def demand(self, slots: list[_Slot], width: float, f: float, extra: dict[int, int]) -> list[float]:
+        """Height (px) each slab needs at canvas ``width`` and split fraction ``f``."""
+        left, right, _ = self.side_widths(width, f)
+        widths = {"left": left[1] - left[0], "right": right[1] - right[0]}
+        members: dict[tuple[int, str], list[_Slot]] = {}
+        for s in slots:
+            if s.slab is not None:
+                members.setdefault((s.slab, s.horiz), []).append(s)
+        rows = [0] * len(self.slabs)
+        for (i, horiz), group in members.items():
+            ordered = sorted(group, key=lambda s: (-s.y, s.spec.project.x, s.spec.project.slug))
+            n = rows_needed([s.spec.w for s in ordered], widths[horiz], self.rules.gap)
+            rows[i] = max(rows[i], n)
+        needs = [(rows[i] + extra.get(i, 0)) * self.pitch for i in range(len(self.slabs))]
+        label_h = self.geo.band_tag_h + 4 if self.geo.band_col_w else 0.0
+        for band in self.rules.bands:
+            idx = [i for i, sl in enumerate(self.slabs) if sl.band is band]
+            short = label_h - sum(needs[i] for i in idx)
+            if short > 0:
+                needs[idx[0]] += short
+        return needs
+
+    def strip_rows(self, slots: list[_Slot], width: float) -> list[int]:
+        """Rows each strip needs at canvas ``width`` (at least its declared rows)."""
+        x0, x1 = self.geo.chart_x(width)
+        out = []
+        for i, strip in enumerate(self.rules.strips):
+            ws = [s.spec.w for s in sorted((s for s in slots if s.strip == i),
+                                           key=lambda s: (-s.y, s.spec.project.x, s.spec.project.slug))]
+            out.append(max(strip.rows, rows_needed(ws, x1 - x0, self.rules.gap)))
+        return out
+
+    def chart_need(self, needs: list[float]) -> float:
+        """Chart border height (px) that holds slabs of these heights."""
+        both = any(s.vert == "top" for s in self.slabs) and any(s.vert == "bottom" for s in self.slabs)
+        return sum(needs) + 2 * self.rules.chart_padding + (SPLIT_GAP if both else 0.0)
+
+    def best_split(self, slots: list[_Slot], width: float, extra: dict[int, int]) -> tuple[float, list[float]]:
+        """Split fraction and slab needs: the nominal split unless moving it saves enough height."""
+        nominal = self.rules.split_x / 100
+        base = self.demand(slots, width, nominal, extra)
+        best_f, best = nominal, base
+        for f in SPLIT_CHOICES:
+            needs = self.demand(slots, width, f, extra)
+            if sum(needs) < sum(best) - 1e-6:
+                best_f, best = f, needs
+        if sum(best) < (1 - SPLIT_SAVING) * sum(base):
+            return best_f, best
+        return nominal, base
+
+    # ------------------------------------------------------------ canvas
+
+    def choose(self, slots: list[_Slot], extra: dict[int, int]) -> _Plan:
+        """The smallest canvas of the target shape (or the layout's width) that holds every card.
+        The chart never grows past ``grow.max_height`` px; when the shape would need more, the
+        width grows alone, up to ``grow.max_width`` px."""
+        r = self.rules
+        w0 = r.width
+        overhead0 = self.geo.overhead(w0, self.strip_rows(slots, w0))
+        target_h = r.canvas_height or (overhead0 + r.chart_height)
+        chart_cap = max(r.grow.max_height, target_h - overhead0)
+        shape = r.grow.keep == "shape"
+
+        def fits(width: float, keep_shape: bool) -> tuple[bool, float, list[float], list[int], float]:
+            strips = self.strip_rows(slots, width)
+            f, needs = self.best_split(slots, width, extra)
+            overhead = self.geo.overhead(width, strips)
+            avail = min(chart_cap, target_h * width / w0 - overhead) if keep_shape else chart_cap
+            return self.chart_need(needs) <= avail + 1e-6, f, needs, strips, overhead
+
+        step = r.grow.step
+        k_max = max(0, int((max(r.grow.max_width, w0) - w0) // step)) if shape else 0
+        k = smallest(0, k_max, lambda k: fits(w0 + k * step, shape)[0])
+        width = w0 + (k_max if k is None else k) * step
+        ok, f, needs, strips, overhead = fits(width, shape and k is not None)
+        want = (target_h * width / w0 if shape else target_h) - overhead
+        chart_h = max(min(want, chart_cap), self.chart_need(needs))
+        if not ok:
+            self._too_big(slots, needs, width, chart_h, chart_cap)
+        if width > w0 or overhead + chart_h > target_h + 0.5:
+            self.warnings.add(f"canvas grew from {w0:.0f} × {target_h:.0f} to {width:.0f} × "
+                              f"{overhead + chart_h:.0f} px to fit every card")
+        fr = self.geo.layout(width, chart_h, strips)
+        ix0, iy0, ix1, iy1 = fr.inner
+        total = iy1 - iy0 - (self.chart_need([]) - 2 * r.chart_padding)
+        heights = water_fill(needs, [s.span for s in self.slabs], total)
+        return _Plan(frame=fr, split_f=f, slabs=stack(self.slabs, heights, iy0, SPLIT_GAP), strip_rows=strips,
+                     needs=needs)
+
+    def _too_big(self, slots: list[_Slot], needs: list[float], width: float, height: float, cap: float) -> None:
+        r = self.rules
+        i = max(range(len(needs)), key=lambda j: needs[j])
+        slab = self.slabs[i]
+        count = {h: sum(1 for s in slots if s.slab == i and s.horiz == h) for h in ("left", "right")}
+        horiz = max(count, key=lambda h: count[h])
+        where = f"band {slab.band.label!r} ({slab.vert}-{horiz})" if slab.band else f"quadrant {slab.vert}-{horiz}"
+        raise LayoutError(
+            f"{where} does not fit: {count[horiz]} cards need {needs[i] / self.pitch:.0f} rows of "
+            f"{r.card.height:.0f} px; at the widest canvas ({width:.0f} px, grow.max_width) the chart needs "
+            f"{height - cap:.0f} px more height than grow.max_height = {cap:.0f} px allows",
+            r.path, slab.band.line if slab.band else None)
+
+    # ------------------------------------------------------------ regions and boxes
+
+    def regions(self, plan: _Plan) -> tuple[list[Region], dict[str, tuple[str, Band | None]]]:
+        """Every region of the chart and strips, with its quadrant and band."""
+        left, right, _ = self.side_widths(plan.frame.width, plan.split_f)
+        half = self.rules.gap / 2
         regions: list[Region] = []
         meta: dict[str, tuple[str, Band | None]] = {}
-        bands: list[Band | None] = list(self.rules.bands) or [None]
-        for band in bands:
-            for vert in ("top", "bottom"):
-                top, bottom = ys[vert]
-                if band is not None:
-                    b0, b1 = self.band_px(fr, band)
-                    top, bottom = max(top, b0 + half), min(bottom, b1 - half)
-                if bottom <= top:
-                    continue
-                for horiz in ("left", "right"):
-                    quad = f"{vert}-{horiz}"
-                    rid = f"{band.id}/{quad}" if band else quad
-                    regions.append(Region(rid, xs[horiz][0], top, xs[horiz][1], bottom))
-                    meta[rid] = (quad, band)
-        for strip, (x0, y0, x1, y1) in zip(self.rules.strips, fr.strips):
+        for sp in plan.slabs:
+            for horiz, (x0, x1) in (("left", left), ("right", right)):
+                rid = f"{sp.slab.id}/{horiz}"
+                regions.append(Region(rid, x0, sp.top + half, x1, sp.bottom - half))
+                meta[rid] = (f"{sp.slab.vert}-{horiz}", sp.slab.band)
+        for strip, (x0, y0, x1, y1) in zip(self.rules.strips, plan.frame.strips):
             regions.append(Region(f"strip/{strip.id}", x0, y0, x1, y1))
             meta[f"strip/{strip.id}"] = ("", None)
         return regions, meta
 
-    def boxes(self, fr: _Frame, specs: list[CardSpec]) -> list[Box]:
+    def boxes(self, plan: _Plan, slots: list[_Slot]) -> list[Box]:
         """Layout boxes with hinted centres (px) in their regions."""
-        ix0, iy0, ix1, iy1 = self.inner(fr)
+        r = self.rules
+        ix0, _, ix1, _ = plan.frame.inner
+        sx = self.side_widths(plan.frame.width, plan.split_f)[2]
         out = []
-        for s in specs:
-            p = s.project
-            hx = ix0 + p.x / 100 * (ix1 - ix0)
-            strip = self.strip_of.get(p.group)
-            if strip is not None:
-                idx = self.rules.strips.index(strip)
-                sy0, sy1 = fr.strips[idx][1], fr.strips[idx][3]
+        for s in slots:
+            p = s.spec.project
+            hx = _map_x(p.x, r.split_x, ix0, sx, ix1)
+            if s.strip is not None:
+                sy0, sy1 = plan.frame.strips[s.strip][1], plan.frame.strips[s.strip][3]
                 hy = sy0 + (1 - p.y / 100) * (sy1 - sy0)
-                rid = f"strip/{strip.id}"
+                rid = f"strip/{r.strips[s.strip].id}"
             else:
-                hy = iy1 - p.y / 100 * (iy1 - iy0)
-                quad = _quadrant(p, self.rules)
-                band = self.band_of.get(p.group)
-                rid = f"{band.id}/{quad}" if band else quad
-            out.append(Box(id=p.slug, w=s.w, h=s.h, hx=hx, hy=hy, region=rid))
+                sp = plan.slabs[s.slab]  # type: ignore[index]
+                hy = sp.hint_y(s.y, s.spec.h, r.gap / 2)
+                rid = f"{sp.slab.id}/{s.horiz}"
+            out.append(Box(id=p.slug, w=s.spec.w, h=s.spec.h, hx=hx, hy=hy, region=rid))
         return out
 
     # ------------------------------------------------------------ build
 
     def build(self) -> Result:
-        """Measure, place (growing the chart when needed), draw."""
+        """Measure, plan the canvas, place, draw."""
         r = self.rules
         check_groups(self.data, r)
-        self.missing_logos: list[str] = []
-        refs = sorted({p.logo for p in self.data.projects if p.logo})
-        self.logo_memo.update(resolve_many(refs, self.logo_dir))  # each logo read once
-        specs = [self.measure_card(p) for p in self.data.projects]
-        if self.missing_logos:
-            shown = self.missing_logos[:12]
-            more = len(self.missing_logos) - len(shown)
-            self.warnings.add(f"monogram drawn instead of {len(self.missing_logos)} unusable logo(s): "
-                              + "; ".join(shown) + (f"; … and {more} more" if more else ""))
-        chart_h = r.chart_height
-        strip_rows = [s.rows for s in r.strips]
+        self.measurer.load_logos(self.data.projects)
+        specs = [self.measurer.measure(p) for p in self.data.projects]
+        missing = self.measurer.missing
+        if missing:
+            shown, more = missing[:12], len(missing) - 12
+            self.warnings.add(f"monogram drawn instead of {len(missing)} unusable logo(s): "
+                              + "; ".join(shown) + (f"; … and {more} more" if more > 0 else ""))
+        slots = self.slots(specs)
+        extra: dict[int, int] = {}
         while True:
-            fr = self.frame(chart_h, strip_rows)
-            regions, meta = self.regions(fr)
-            boxes = self.boxes(fr, specs)
+            plan = self.choose(slots, extra)
+            regions, meta = self.regions(plan)
+            boxes = self.boxes(plan, slots)
             try:
                 placed = place(boxes, regions, r.gap)
                 break
             except NoFit as exc:
-                if exc.region.startswith("strip/"):
-                    idx = [f"strip/{s.id}" for s in r.strips].index(exc.region)
-                    if exc.missing <= 0 or strip_rows[idx] >= 40:
-                        raise LayoutError(f"strip {r.strips[idx].label!r}: {exc.reason}", r.path) from None
-                    strip_rows[idx] += 1
-                    continue
-                quad, band = meta[exc.region]
-                where = f"band {band.label!r} ({quad})" if band else f"quadrant {quad}"
                 if exc.missing <= 0:
+                    quad, band = meta[exc.region]
+                    where = f"band {band.label!r} ({quad})" if band else (f"quadrant {quad}" if quad else exc.region)
                     raise LayoutError(f"{where}: {exc.reason}", r.path, band.line if band else None) from None
-                if chart_h >= r.grow.max_height:
-                    raise LayoutError(
-                        f"{where} does not fit: {exc.reason}; it needs {exc.missing:.0f} px more height "
-                        f"but the chart may grow only to grow.max_height = {r.grow.max_height:.0f} px",
-                        r.path, band.line if band else None) from None
-                region = next(rg for rg in regions if rg.id == exc.region)
-                share = max(region.height, 1.0) / max(self.inner(fr)[3] - self.inner(fr)[1], 1.0)
-                chart_h += max(1, math.ceil(exc.missing / share / r.grow.step)) * r.grow.step
-                chart_h = min(chart_h, r.grow.max_height)
-        if chart_h > r.chart_height:
-            self.warnings.add(f"chart grew from {r.chart_height:.0f} to {chart_h:.0f} px to fit every card")
-        scene, reports, overflow = self.draw(fr, specs, placed, meta, boxes)
+                idx = next((i for i, sl in enumerate(self.slabs) if exc.region.startswith(sl.id + "/")), None)
+                if idx is None or sum(extra.values()) > 4 * len(self.slabs):
+                    raise LayoutError(f"{exc.region}: {exc.reason}", r.path) from None
+                extra[idx] = extra.get(idx, 0) + 1  # the plan's row count disagreed with the engine's
+        return self.draw(plan, specs, placed, meta, boxes, regions)
+
+    def band_extents(self, plan: _Plan) -> list[tuple[Band, float, float]]:
+        """Each band's drawn top and bottom (px), top to bottom."""
+        out: dict[str, tuple[Band, float, float]] = {}
+        for sp in plan.slabs:
+            band = sp.slab.band
+            if band is None:
+                continue
+            top, bottom = out[band.id][1:] if band.id in out else (sp.top, sp.bottom)
+            out[band.id] = (band, min(top, sp.top), max(bottom, sp.bottom))
+        return sorted(out.values(), key=lambda e: e[1])
+
+    def split_px(self, plan: _Plan) -> tuple[float, float]:
+        """The split lines (px): x between the sides, y between the top and bottom slabs."""
+        sx = self.side_widths(plan.frame.width, plan.split_f)[2]
+        tops = [sp.bottom for sp in plan.slabs if sp.slab.vert == "top"]
+        bottoms = [sp.top for sp in plan.slabs if sp.slab.vert == "bottom"]
+        if tops and bottoms:
+            sy = (max(tops) + min(bottoms)) / 2
+        else:
+            sy = tops[-1] if tops else plan.frame.inner[1]
+        return sx, sy
+
+    def draw(self, plan: _Plan, specs: list[CardSpec], placed: dict[str, Placed],
+             meta: dict[str, tuple[str, Band | None]], boxes: list[Box], regions: list[Region]) -> Result:
+        """The scene, the box report and the metrics."""
+        r, fr, pt = self.rules, plan.frame, self.painter
+        split = self.split_px(plan)
+        bands = self.band_extents(plan)
+        nodes: list[Node] = list(pt.header(self.data, fr))
+        nodes.append(pt.chart(fr, bands, split))
+        nodes.append(pt.axes(fr, split))
+        hint = {b.id: b for b in boxes}
+        overflow = 0
+        card_nodes: list[Node] = []
+        reports: list[BoxReport] = []
+        for s in specs:
+            p = s.project
+            pl = placed[p.slug]
+            card, spill = pt.card(s, pl)
+            overflow += spill
+            card_nodes.append(card)
+            quad, band = meta[pl.region]
+            reports.append(self._card_report(s, pl, hint[p.slug], quad, band))
+        nodes.append(Group(children=tuple(card_nodes), id="cards"))
+        nodes.append(pt.legend(fr, r.card.dash, r.card.stroke_width))
+        x0, _, x1, _ = fr.chart
+        for band, top, bottom in bands:
+            reports.append(BoxReport(kind="band-extent", id=band.id, x=round(x0, 2), y=round(top, 2), w=round(x1 - x0, 2),
+                                     h=round(bottom - top, 2), hint_x=None, hint_y=None, hint_px=None,
+                                     displacement=None, quadrant=None, band=band.label))
+        for t, size in pt.frame_texts:
+            reports.append(BoxReport(kind=t.role, id=t.text, x=round(t.box[0], 2), y=round(t.box[1], 2),
+                                     w=round(t.box[2], 2), h=round(t.box[3], 2), hint_x=None, hint_y=None,
+                                     hint_px=None, displacement=None, quadrant=None, band=None, font_size=size))
+        desc = (f"{len(specs)} projects placed by maturity (x: {r.axis['left']} → {r.axis['right']}) "
+                f"and layer (y: {r.axis['bottom']} → {r.axis['top']}).")
+        scene = Scene(width=round(fr.width), height=round(fr.height), title=self.data.title, desc=desc,
+                      background=pt.theme.background, children=tuple(nodes))
         self._check_frame(scene)
-        return Result(scene=scene, boxes=tuple(reports), metrics=self._metrics(reports, placed, regions, overflow, scene),
-                      chart=self.inner(fr), split=self.split(fr),
-                      band_extents={g: (b.y0, b.y1, *self.band_px(fr, b)) for b in r.bands for g in b.groups})
+        extents: dict[str, list[tuple[float, float, float, float]]] = {}
+        for sp in plan.slabs:
+            if sp.slab.band is not None:
+                for g in sp.slab.band.groups:
+                    extents.setdefault(g, []).append((sp.slab.lo, sp.slab.hi, sp.top, sp.bottom))
+        metrics = self._metrics(reports, placed, regions, overflow, scene, plan)
+        return Result(scene=scene, boxes=tuple(reports), metrics=metrics, chart=fr.inner, split=split,
+                      split_x=r.split_x, band_extents={g: tuple(v) for g, v in extents.items()},
+                      card_h=r.card.height, gap=r.gap)
+
+    def _card_report(self, s: CardSpec, pl: Placed, hb: Box, quad: str, band: Band | None) -> BoxReport:
+        p: Project = s.project
+        cx, cy = pl.x + pl.w / 2, pl.y + pl.h / 2
+        return BoxReport(
+            kind="card", id=p.slug, x=round(pl.x, 2), y=round(pl.y, 2), w=pl.w, h=pl.h,
+            hint_x=p.x, hint_y=p.y, hint_px=(round(hb.hx, 2), round(hb.hy, 2)),
+            displacement=round(math.hypot(cx - hb.hx, cy - hb.hy), 2),
+            quadrant=quad or None,
+            band=band.label if band else self.strip_label.get(pl.region),
+            font_size=s.font_size if s.lines else None, lines=tuple(line for line, _ in s.lines))
 
     def _metrics(self, reports: list[BoxReport], placed: dict[str, Placed], regions: list[Region],
-                 overflow: int, scene: Scene) -> dict[str, float | int]:
+                 overflow: int, scene: Scene, plan: _Plan) -> dict[str, float | int]:
         cards = [b for b in reports if b.kind == "card"]
-        disp = [b.displacement or 0.0 for b in cards]
+        disp = sorted(b.displacement or 0.0 for b in cards)
         region_of = {rg.id: rg for rg in regions}
+        eps = 1e-6
         outside = sum(1 for p in placed.values()
-                      if not (region_of[p.region].x0 - 1e-6 <= p.x and p.x + p.w <= region_of[p.region].x1 + 1e-6
-                              and region_of[p.region].y0 - 1e-6 <= p.y
-                              and p.y + p.h <= region_of[p.region].y1 + 1e-6
+                      if not (region_of[p.region].x0 - eps <= p.x and p.x + p.w <= region_of[p.region].x1 + eps
+                              and region_of[p.region].y0 - eps <= p.y and p.y + p.h <= region_of[p.region].y1 + eps
                               and 0 <= p.x and p.x + p.w <= scene.width and 0 <= p.y and p.y + p.h <= scene.height))
+        area = sum(p.w * p.h for p in placed.values())
+        median = disp[len(disp) // 2] if disp else 0.0
         return {
             "cards": len(cards),
             "overlaps": len(overlaps(list(placed.values()))),
             "cards_outside": outside,
             "text_overflow": overflow,
             "mean_displacement": round(sum(disp) / len(disp), 2) if disp else 0.0,
+            "median_displacement": round(median, 2),
             "max_displacement": round(max(disp), 2) if disp else 0.0,
             "canvas_width": scene.width,
             "canvas_height": scene.height,
+            "aspect": round(scene.height / scene.width, 4),
+            "fill": round(area / (scene.width * scene.height), 4),
+            "split_moved": int(abs(plan.split_f * 100 - self.rules.split_x) > 1e-6),
         }
 
     def _check_frame(self, scene: Scene) -> None:
         """Frame texts must lie inside the canvas and must not collide."""
-        boxes = [(t.text, t.box) for t in self.frame_texts]
+        boxes = [(t.text, t.box) for t, _ in self.painter.frame_texts]
         for name, (x, y, w, h) in boxes:
             if x < -0.01 or y < -0.01 or x + w > scene.width + 0.01 or y + h > scene.height + 0.01:
                 raise LayoutError(f"text {name!r} does not fit on the canvas; widen canvas.width", self.rules.path)
@@ -387,242 +456,9 @@ class _Builder:
                     raise LayoutError(f"texts {na!r} and {nb!r} collide; shorten one or widen the canvas",
                                       self.rules.path)
 
-    # ------------------------------------------------------------ drawing
 
-    def label(self, text: str, x: float, baseline: float, size: float, fill: str, bold: bool = False,
-              role: str = "label", owner: str = "", frame: bool = False) -> Text:
-        """Outlined text with its left end at x (px)."""
-        node = self.text.text_node(text, x, baseline, size, bold, fill, role, owner=owner or text)
-        if frame:
-            self.frame_texts.append(node)
-        return node
-
-    def centred(self, text: str, cx: float, cy: float, size: float, fill: str, bold: bool = False,
-                role: str = "label", frame: bool = False) -> Text:
-        """Outlined text centred on (cx, cy) px."""
-        w = self.text.measure(text, size, bold, owner=text)
-        asc, desc = self.text.ascent(size, bold), self.text.descent(size, bold)
-        return self.label(text, cx - w / 2, cy + (asc - desc) / 2, size, fill, bold, role, frame=frame)
-
-    def draw(self, fr: _Frame, specs: list[CardSpec], placed: dict[str, Placed],
-             meta: dict[str, tuple[str, Band | None]], boxes: list[Box]) -> tuple[Scene, list[BoxReport], int]:
-        """The scene and the box report."""
-        r = self.rules
-        nodes: list[Node] = []
-        reports: list[BoxReport] = []
-        m = r.margin
-        title_size = r.title_size
-        y = m + self.text.ascent(title_size, True)
-        nodes.append(self.label(self.data.title, m, y, title_size, self.theme.ink, True, "title", frame=True))
-        if self.data.subtitle:
-            y += self.text.descent(title_size, True) + 6 + self.text.ascent(15)
-            nodes.append(self.label(self.data.subtitle, m, y, 15, self.theme.muted, role="subtitle", frame=True))
-        for strip, (x0, *_), ly in zip(r.strips, fr.strips, fr.strip_label_y):
-            nodes.append(self.label(strip.label, x0, ly + self.text.ascent(SMALL, True), SMALL, self.theme.muted, True,
-                                    "strip-label", frame=True))
-        nodes.append(self._chart_background(fr))
-        nodes.extend(self._axes(fr))
-        hint = {b.id: b for b in boxes}
-        overflow = 0
-        card_nodes: list[Node] = []
-        for s in specs:
-            p = s.project
-            pl = placed[p.slug]
-            card, spill = self._card(s, pl)
-            overflow += spill
-            card_nodes.append(card)
-            quad, band = meta[pl.region]
-            hb = hint[p.slug]
-            cx, cy = pl.x + pl.w / 2, pl.y + pl.h / 2
-            reports.append(BoxReport(
-                kind="card", id=p.slug, x=round(pl.x, 2), y=round(pl.y, 2), w=pl.w, h=pl.h,
-                hint_x=p.x, hint_y=p.y, hint_px=(round(hb.hx, 2), round(hb.hy, 2)),
-                displacement=round(((cx - hb.hx) ** 2 + (cy - hb.hy) ** 2) ** 0.5, 2),
-                quadrant=quad or None, band=band.label if band else (pl.region.split("/", 1)[1]
-                                                                   if pl.region.startswith("strip/") else None)))
-        nodes.append(Group(children=tuple(card_nodes), id="cards"))
-        nodes.extend(self._legend(fr))
-        for t in self.frame_texts:
-            reports.append(BoxReport(kind=t.role, id=t.text, x=round(t.box[0], 2), y=round(t.box[1], 2),
-                                     w=round(t.box[2], 2), h=round(t.box[3], 2), hint_x=None, hint_y=None,
-                                     hint_px=None, displacement=None, quadrant=None, band=None))
-        desc = (f"{len(specs)} projects placed by maturity (x: {r.axis['left']} → {r.axis['right']}) "
-                f"and layer (y: {r.axis['bottom']} → {r.axis['top']}).")
-        scene = Scene(width=r.width, height=round(fr.height), title=self.data.title, desc=desc,
-                      background=self.theme.background, children=tuple(nodes))
-        return scene, reports, overflow
-
-    def _chart_background(self, fr: _Frame) -> Group:
-        r = self.rules
-        x0, y0, x1, y1 = fr.chart
-        ix0, iy0, ix1, iy1 = self.inner(fr)
-        parts: list[Node] = []
-        bx0, bx1 = fr.band_col
-        top_first = sorted(r.bands, key=lambda b: -b.y1)
-        for i, band in enumerate(top_first):
-            top, bottom = self.band_px(fr, band)
-            shade_top = y0 if i == 0 else top
-            shade_bottom = y1 if i == len(top_first) - 1 else bottom
-            if i % 2 == 0:
-                parts.append(Rect(x0, shade_top, x1 - x0, shade_bottom - shade_top, Style(fill=self.theme.shade)))
-            group = r.groups[band.groups[0]]
-            parts.append(Rect(bx0, top + 2, 4, bottom - top - 4, Style(fill=group.color), rx=2))
-            cy = (top + bottom) / 2
-            tag_h = self._height(SMALL + 0.5, True) + 10
-            parts.append(Rect(bx0 + 6, cy - tag_h / 2, bx1 - bx0 - 6, tag_h, Style(fill=self.card_fill(group.color)), rx=4))
-            parts.append(self.centred(band.label, bx0 + 6 + (bx1 - bx0 - 6) / 2, cy, SMALL + 0.5, self.theme.ink, True,
-                                      "band-label", frame=True))
-        parts.extend(self._notes(fr))
-        parts.append(Rect(x0, y0, x1 - x0, y1 - y0, Style(stroke=self.theme.line, stroke_width=1.4, dash="4 4")))
-        sx, sy = self.split(fr)
-        line = Style(stroke=self.theme.line, stroke_width=1.2, dash="6 5")
-        parts.append(Line(sx, y0, sx, y1, line))
-        parts.append(Line(x0, sy, x1, sy, line))
-        return Group(children=tuple(parts), id="chart")
-
-    def _notes(self, fr: _Frame) -> list[Node]:
-        """Free right-side labels at their y hints, spread so that none overlap."""
-        notes = self.rules.notes
-        if not notes:
-            return []
-        ix0, iy0, ix1, iy1 = self.inner(fr)
-        bx0, bx1 = fr.band_col
-        tag_h = self._height(SMALL + 0.5, True) + 10
-        tops = spread([iy1 - n.y / 100 * (iy1 - iy0) for n in notes], [tag_h] * len(notes), fr.chart[1],
-                      fr.chart[3], 6)
-        out: list[Node] = []
-        for note, top in zip(notes, tops):
-            color = self.rules.groups[note.group].color if note.group else self.theme.line
-            out.append(Rect(bx0, top, 4, tag_h, Style(fill=color), rx=1))
-            out.append(Rect(bx0 + 6, top, bx1 - bx0 - 6, tag_h, Style(fill=self.card_fill(color)), rx=4))
-            out.append(self.centred(note.label, bx0 + 6 + (bx1 - bx0 - 6) / 2, top + tag_h / 2, SMALL + 0.5,
-                                    self.theme.ink, True, "band-label", frame=True))
-        return out
-
-    def _axes(self, fr: _Frame) -> list[Node]:
-        r = self.rules
-        x0, y0, x1, y1 = fr.chart
-        sx, sy = self.split(fr)
-        row_h = self._axis_row_h()
-        out: list[Node] = []
-        for side, row in (("top", fr.top_row_y), ("bottom", fr.bottom_row_y)):
-            if r.axis[side]:
-                out.append(self.centred(r.axis[side], sx, row + row_h / 2, AXIS_SIZE, self.theme.ink, True, "axis-label",
-                                        frame=True))
-        if r.axis["left"]:
-            out.append(self.centred(r.axis["left"], r.margin + self.text.measure(r.axis["left"], AXIS_SIZE) / 2,
-                                    sy, AXIS_SIZE, self.theme.ink, False, "axis-label", frame=True))
-        if r.axis["right"]:
-            rx0, rx1 = fr.right_col
-            out.append(self.centred(r.axis["right"], (rx0 + rx1) / 2, sy, AXIS_SIZE, self.theme.ink, False, "axis-label",
-                                    frame=True))
-        q = r.quadrants
-        for key, row, left in (("top_left", fr.top_row_y, True), ("top_right", fr.top_row_y, False),
-                               ("bottom_left", fr.bottom_row_y, True), ("bottom_right", fr.bottom_row_y, False)):
-            if not q[key]:
-                continue
-            w = self.text.measure(q[key], SMALL)
-            x = x0 + 2 if left else x1 - 2 - w
-            base = row + row_h / 2 + (self.text.ascent(SMALL) - self.text.descent(SMALL)) / 2
-            out.append(self.label(q[key], x, base, SMALL, self.theme.muted, role="quadrant-label", frame=True))
-        return [Group(children=tuple(out), id="axes")]
-
-    def _legend(self, fr: _Frame) -> list[Node]:
-        r = self.rules
-        x = r.margin
-        cy = fr.legend_y + max(self._height(SMALL), 18) / 2
-        out: list[Node] = []
-        for dash, text in ((None, r.legend_mature), (self.card.dash, r.legend_early)):
-            if not text:
-                continue
-            out.append(Rect(x, cy - 8, 28, 16, Style(fill=self.theme.background, stroke=self.theme.line,
-                                                    stroke_width=self.card.stroke_width, dash=dash), rx=4))
-            x += 36
-            out.append(self.centred(text, x + self.text.measure(text, SMALL) / 2, cy, SMALL, self.theme.ink,
-                                    role="legend", frame=True))
-            x += self.text.measure(text, SMALL) + 28
-        if r.legend_notes and (r.bands or r.notes):
-            out.append(self.centred(r.legend_notes, x + self.text.measure(r.legend_notes, SMALL) / 2, cy, SMALL,
-                                    self.theme.muted, role="legend", frame=True))
-        if r.footnote:
-            base = fr.footnote_y + self.text.ascent(SMALL)
-            out.append(self.label("• " + r.footnote, r.margin, base, SMALL, self.theme.muted, role="footnote", frame=True))
-        return [Group(children=tuple(out), id="legend")]
-
-    def _card(self, s: CardSpec, pl: Placed) -> tuple[Group, int]:
-        """One card group; returns it and 1 when its label would overflow (never expected)."""
-        c = self.card
-        p = s.project
-        g = self.rules.groups[p.group]
-        fill = self.theme.background if p.early else self.card_fill(g.color)
-        style = Style(fill=fill, stroke=mix(g.color, "#ffffff", self.theme.stroke_lighten), stroke_width=c.stroke_width,
-                      dash=c.dash if p.early else None)
-        children: list[Node] = [Rect(pl.x, pl.y, pl.w, pl.h, style, rx=c.radius)]
-        lx = pl.x + c.padding
-        ly = pl.y + (pl.h - c.logo_size) / 2
-        children.extend(self._badge(s, lx, ly, c.logo_size, g.color, fill))
-        tx = lx + c.logo_size + 7
-        line_h = s.font_size * 1.15
-        asc, desc = self.text.ascent(s.font_size), self.text.descent(s.font_size)
-        top = pl.y + (pl.h - line_h * len(s.lines)) / 2
-        spill = 0
-        text_right = pl.x + pl.w - c.padding - self._badges_w(p) + 0.5
-        for i, (line, _width) in enumerate(s.lines):
-            base = top + i * line_h + (line_h - asc - desc) / 2 + asc
-            node = self.label(line, tx, base, s.font_size, self.theme.ink, owner=p.name)
-            bx, by, bw, bh = node.box
-            if bx + bw > text_right or by < pl.y or by + bh > pl.y + pl.h:
-                spill = 1
-            children.append(node)
-        bx = pl.x + pl.w - c.padding
-        for tag in reversed([t for t in p.tags if t in BADGE_TAGS]):
-            text = BADGE_TAGS[tag]
-            tw = self.text.measure(text, BADGE_SIZE, True)
-            bx -= tw + 8
-            children.append(Rect(bx, pl.y + (pl.h - 13) / 2, tw + 8, 13, Style(fill="#326ce5"), rx=6.5))
-            children.append(self.centred(text, bx + (tw + 8) / 2, pl.y + pl.h / 2, BADGE_SIZE, "#ffffff", True,
-                                         "badge"))
-            bx -= 5
-        classes = ("card", "early") if p.early else ("card",)
-        title = f"{p.name} — {g.label} · {'early stage' if p.early else 'mature'}"
-        return Group(children=tuple(children), id=p.slug, classes=classes + (f"group-{p.group}",), title=title,
-                     href=p.url, data=(("group", p.group), ("stage", p.stage))), spill
-
-    def card_fill(self, color: str) -> str:
-        """Card (and band tag) fill for a group colour in the current theme."""
-        return mix(color, self.theme.background, self.theme.card_tint)
-
-    def _badge(self, s: CardSpec, x: float, y: float, size: float, color: str, fill: str) -> list[Node]:
-        logo = s.logo
-        if logo is None:
-            mono = s.project.monogram or monogram(s.project.name)
-            unit = max(self.text.measure(mono, 1.0, True), 0.01)
-            fs = min(size * (0.5 if len(mono) > 1 else 0.58), size * 0.8 / unit)
-            return [Circle(x + size / 2, y + size / 2, size / 2, Style(fill=color)),
-                    self.centred(mono, x + size / 2, y + size / 2, fs, "#ffffff", True, "monogram")]
-        scale = min(size / logo.width, size / logo.height)
-        w, h = logo.width * scale, logo.height * scale
-        ox, oy = x + (size - w) / 2, y + (size - h) / 2
-        plate: list[Node] = []
-        if luminance(self.theme.background) < 0.2:  # dark theme: logos sit on a light plate
-            fill = "#ffffff"
-            plate = [Rect(x - 2, y - 2, size + 4, size + 4, Style(fill=fill), rx=5)]
-        if logo.kind == "path":
-            ink = logo.color if contrast(logo.color, fill) >= 2.0 else "#1f2933"
-            t = f"translate({_f(ox)} {_f(oy)}) scale({scale:.5g}) translate({_f(-logo.origin[0])} {_f(-logo.origin[1])})"
-            return plate + [PathNode(d=logo.d, style=Style(fill=ink), transform=t)]
-        return plate + [Image(ox, oy, w, h, logo.mime, logo.data)]
-
-
-def _f(v: float) -> str:
-    text = f"{v:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
-
-
-def _quadrant(p: Project, rules: LayoutRules) -> str:
-    vert = "top" if p.y >= rules.split_y else "bottom"
-    horiz = "right" if p.x >= rules.split_x else "left"
-    return f"{vert}-{horiz}"
+def _num(v: float) -> str:
+    return f"{v:g}"
 
 
 def build_landscape(data: Dataset, rules: LayoutRules, text: TextEngine, logo_dir: Path,

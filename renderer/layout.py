@@ -65,6 +65,10 @@ class Placed:
     region: str
 
 
+FREE_CARDS = 40  # regions with at most this many cards also try free placement
+EXACT_ROW_COST = 40  # regions with at most this many cards weigh horizontal crowding when choosing rows
+
+
 class NoFit(Exception):
     """Region ``region`` lacks ``missing`` px of height (or a box is wider than it)."""
 
@@ -92,6 +96,58 @@ def place(boxes: list[Box], regions: list[Region], gap: float) -> dict[str, Plac
 
 
 def _place_region(boxes: list[Box], region: Region, gap: float) -> list[Placed]:
+    """Rows always work when the region is tall enough; a region of few cards is also placed
+    freely, and the placement with the smaller Σ displacement² wins."""
+    free = _place_free(boxes, region, gap) if len(boxes) <= FREE_CARDS else None
+    try:
+        rows = _place_rows(boxes, region, gap)
+    except NoFit:
+        if free is None:
+            raise
+        return free
+    if free is not None and _cost(free, boxes) < _cost(rows, boxes) - 1e-6:
+        return free
+    return rows
+
+
+def _cost(placed: list[Placed], boxes: list[Box]) -> float:
+    """Σ squared distance (px²) between placed and hinted centres."""
+    hint = {b.id: b for b in boxes}
+    return sum((p.x + p.w / 2 - hint[p.id].hx) ** 2 + (p.y + p.h / 2 - hint[p.id].hy) ** 2 for p in placed)
+
+
+def _place_free(boxes: list[Box], region: Region, gap: float) -> list[Placed] | None:
+    """Each box, top to bottom by hint, at the free spot nearest its hint: the hint itself, or beside,
+    above or below a box already placed (or at a corner of two of them), inside the region and
+    ``gap`` px from every other box. None when some box finds no spot (the caller uses rows)."""
+    done: list[Placed] = []
+    for b in sorted(boxes, key=lambda b: (b.hy, b.hx, b.id)):
+        if b.w > region.width + 1e-9 or b.h > region.height + 1e-9:
+            return None
+        tx, ty = b.hx - b.w / 2, b.hy - b.h / 2
+        near = sorted(done, key=lambda p: (abs(p.x + p.w / 2 - b.hx) + abs(p.y + p.h / 2 - b.hy), p.id))[:8]
+        xs = [tx] + [v for p in done for v in (p.x - gap - b.w, p.x + p.w + gap)]
+        ys = [ty] + [v for p in done for v in (p.y - gap - b.h, p.y + p.h + gap)]
+        cands = [(x, ty) for x in xs] + [(tx, y) for y in ys]
+        cands += [(x, y) for p in near for q in near
+                  for x in (p.x - gap - b.w, p.x + p.w + gap) for y in (q.y - gap - b.h, q.y + q.h + gap)]
+        best: tuple[float, float, float] | None = None
+        for x, y in cands:
+            x = min(max(x, region.x0), region.x1 - b.w)
+            y = min(max(y, region.y0), region.y1 - b.h)
+            d = (x - tx) ** 2 + (y - ty) ** 2
+            if best is not None and d >= best[0]:
+                continue
+            if all(x >= p.x + p.w + gap - 1e-9 or p.x >= x + b.w + gap - 1e-9
+                   or y >= p.y + p.h + gap - 1e-9 or p.y >= y + b.h + gap - 1e-9 for p in done):
+                best = (d, x, y)
+        if best is None:
+            return None
+        done.append(Placed(id=b.id, x=best[1], y=best[2], w=b.w, h=b.h, region=region.id))
+    return done
+
+
+def _place_rows(boxes: list[Box], region: Region, gap: float) -> list[Placed]:
     width, height = region.width, region.height
     row_h = max(b.h for b in boxes)
     for b in boxes:
@@ -101,7 +157,7 @@ def _place_region(boxes: list[Box], region: Region, gap: float) -> list[Placed]:
     pitch = row_h + gap
     nrows = int(math.floor((height - row_h) / pitch + 1e-9)) + 1 if height + 1e-9 >= row_h else 0
     ordered = sorted(boxes, key=lambda b: (b.hy, b.hx, b.id))
-    needed = _greedy_rows(ordered, width, gap)
+    needed = rows_needed([b.w for b in ordered], width, gap)
     if needed > nrows:
         missing = (needed - nrows) * pitch if nrows else row_h - height + (needed - 1) * pitch
         raise NoFit(region.id, missing, f"{len(boxes)} cards need {needed} rows of {row_h:.0f} px, "
@@ -112,11 +168,12 @@ def _place_region(boxes: list[Box], region: Region, gap: float) -> list[Placed]:
     else:
         step = (height - row_h) / (nrows - 1)
         tops = [region.y0 + i * step for i in range(nrows)]
-    groups = _assign_rows(ordered, [t + row_h / 2 for t in tops], width, gap)
+    across = _row_costs(ordered, region.x0, region.x1, gap) if len(ordered) <= EXACT_ROW_COST else None
+    groups = [g for g in _assign_rows(ordered, [t + row_h / 2 for t in tops], width, gap, across) if g]
+    # each used row then moves towards its cards' mean hint, rows still a pitch apart, inside the region
+    tops = spread([sum(b.hy for b in g) / len(g) for g in groups], [row_h] * len(groups), region.y0, region.y1, gap)
     out: list[Placed] = []
     for top, members in zip(tops, groups):
-        if not members:
-            continue
         row = sorted(members, key=lambda b: (b.hx, b.id))
         xs = _solve_row(row, region.x0, region.x1, gap)
         for b, x in zip(row, xs):
@@ -124,20 +181,37 @@ def _place_region(boxes: list[Box], region: Region, gap: float) -> list[Placed]:
     return out
 
 
-def _greedy_rows(ordered: list[Box], width: float, gap: float) -> int:
-    """Fewest rows for contiguous runs of ``ordered`` (first fit in order is optimal)."""
+def rows_needed(widths: list[float], width: float, gap: float) -> int:
+    """Fewest rows (each ``width`` px) for contiguous runs of boxes of these widths, in this order
+    (first fit in order is optimal)."""
     rows, used = 0, None
-    for b in ordered:
-        if used is None or used + gap + b.w > width + 1e-9:
+    for w in widths:
+        if used is None or used + gap + w > width + 1e-9:
             rows += 1
-            used = b.w
+            used = w
         else:
-            used += gap + b.w
+            used += gap + w
     return rows
 
 
-def _assign_rows(ordered: list[Box], centers: list[float], width: float, gap: float) -> list[list[Box]]:
-    """Split ``ordered`` into contiguous runs, one per row, minimising Σ (row centre − hint)²."""
+def _row_costs(ordered: list[Box], x0: float, x1: float, gap: float) -> list[list[float]]:
+    """``cost[a][i]``: Σ (x − hint)² (px²) of the best placement of ``ordered[a:i]`` in one row."""
+    n = len(ordered)
+    cost = [[0.0] * (n + 1) for _ in range(n + 1)]
+    for a in range(n):
+        for i in range(a + 1, n + 1):
+            row = sorted(ordered[a:i], key=lambda b: (b.hx, b.id))
+            if sum(b.w for b in row) + gap * (len(row) - 1) > x1 - x0 + 1e-9:
+                break
+            xs = _solve_row(row, x0, x1, gap)
+            cost[a][i] = sum((x + b.w / 2 - b.hx) ** 2 for b, x in zip(row, xs))
+    return cost
+
+
+def _assign_rows(ordered: list[Box], centers: list[float], width: float, gap: float,
+                 across: list[list[float]] | None = None) -> list[list[Box]]:
+    """Split ``ordered`` into contiguous runs, one per row, minimising Σ (row centre − hint)²,
+    plus each run's horizontal cost ``across[a][i]`` (px²) when given."""
     n, nrows = len(ordered), len(centers)
     s1 = [0.0] * (n + 1)
     s2 = [0.0] * (n + 1)
@@ -168,6 +242,8 @@ def _assign_rows(ordered: list[Box], centers: list[float], width: float, gap: fl
                     continue
                 k = i - start
                 cost = base + k * c * c - 2 * c * (s1[i] - s1[start]) + (s2[i] - s2[start])
+                if across is not None:
+                    cost += across[start][i]
                 if cost < best - 1e-9:
                     best, arg = cost, start
             cur[i], pick[i] = best, arg

@@ -371,14 +371,20 @@ class CardStyle:
     dash: str
     min_width: float
     max_label_width: float
+    style: str = "label"  # "label": logo box + name; "logo": the logo is the card (name in the tooltip)
 
 
 @dataclass(frozen=True)
 class Grow:
-    """How the chart grows when cards do not fit: step and ceiling in px."""
+    """How the canvas grows when the cards need more room: ``keep`` "shape" grows width and
+    height together (towards the canvas's shape), "width" keeps the width and lets the height
+    follow; the width grows in steps of ``step`` px up to ``max_width``, the canvas height never
+    passes ``max_height``."""
 
     step: float
     max_height: float
+    keep: str = "shape"
+    max_width: float = 12000.0
 
 
 @dataclass(frozen=True)
@@ -408,6 +414,7 @@ class LayoutRules:
     legend_notes: str
     footnote: str | None
     grow: Grow
+    canvas_height: float | None = None  # px, target canvas height (its shape); None = from chart.height
 
 
 _LAYOUT_KEYS = ("lang", "canvas", "title", "chart", "axis_labels", "quadrant_labels", "groups",
@@ -423,16 +430,16 @@ def parse_rules(raw: Any, path: str, lang: str | None, warnings: Warnings) -> La
     if declared not in LANGS:
         raise top.fail("lang", f"language must be one of {', '.join(LANGS)}, got {declared!r}")
     lang = lang or declared
-    canvas = _Fields(top.mapping("canvas"), path, "canvas", ("width", "margin"))
+    canvas = _Fields(top.mapping("canvas"), path, "canvas", ("width", "height", "margin"))
     title = _Fields(top.mapping("title"), path, "title", ("size",))
     chart = _Fields(top.mapping("chart"), path, "chart", ("height", "padding", "gap", "split_x", "split_y"))
     axis = _Fields(top.mapping("axis_labels"), path, "axis_labels", _SIDES)
     quads = _Fields(top.mapping("quadrant_labels"), path, "quadrant_labels", _QUADS)
     card = _Fields(top.mapping("card"), path, "card", (
         "height", "font_size", "min_font_size", "padding", "logo_size", "radius", "stroke_width",
-        "dash", "min_width", "max_label_width"))
+        "dash", "min_width", "max_label_width", "style"))
     legend = _Fields(top.mapping("legend"), path, "legend", ("early", "mature", "notes"))
-    grow = _Fields(top.mapping("grow"), path, "grow", ("step", "max_height"))
+    grow = _Fields(top.mapping("grow"), path, "grow", ("step", "max_height", "max_width", "keep"))
 
     groups: dict[str, Group] = {}
     graw = top.mapping("groups")
@@ -517,7 +524,13 @@ def parse_rules(raw: Any, path: str, lang: str | None, warnings: Warnings) -> La
         dash=card.text("dash", "5 3") or "5 3",
         min_width=card.number("min_width", 80, lo=10, hi=2000),
         max_label_width=card.number("max_label_width", 170, lo=20, hi=2000),
+        style=card.text("style", "label") or "label",
     )
+    if style.style not in ("label", "logo"):
+        raise card.fail("style", f"card style must be 'label' or 'logo', got {style.style!r}")
+    keep = grow.text("keep", "shape") or "shape"
+    if keep not in ("shape", "width"):
+        raise grow.fail("keep", f"grow.keep must be 'shape' or 'width', got {keep!r}")
     if style.logo_size > style.height - 4:
         raise card.fail("logo_size", f"logo_size {_num(style.logo_size)} must be at most height - 4")
     if not re.fullmatch(r"\d+(\.\d+)?([ ,]\d+(\.\d+)?)*", style.dash):
@@ -540,7 +553,9 @@ def parse_rules(raw: Any, path: str, lang: str | None, warnings: Warnings) -> La
         legend_notes=legend.label("notes", lang, warnings, "right-side labels = category") or "",
         footnote=top.label("footnote", lang, warnings),
         grow=Grow(step=grow.number("step", 40, lo=1, hi=5000),
-                  max_height=grow.number("max_height", 6000, lo=100, hi=LIMITS.max_canvas_px * 4)),
+                  max_height=grow.number("max_height", 12000, lo=100, hi=LIMITS.max_canvas_px * 4),
+                  keep=keep, max_width=grow.number("max_width", 12000, lo=400, hi=LIMITS.max_canvas_px)),
+        canvas_height=canvas.number("height", lo=200, hi=LIMITS.max_canvas_px) if canvas.has("height") else None,
     )
 
 
@@ -598,18 +613,9 @@ def find_theme(name: str | None, near: list[Path]) -> Theme:
 
 
 def check_groups(data: Dataset, rules: LayoutRules) -> None:
-    """Every project's group must exist, and its y hint must lie in its band."""
-    bands = {gid: band for band in rules.bands for gid in band.groups}
+    """Every project's group must exist (y hints outside a band are clamped by the layout)."""
     for p in data.projects:
         if p.group not in rules.groups:
             hint = _close(p.group, list(rules.groups), n=1)
             tip = f"; did you mean {hint[0]!r}?" if hint else f" (known: {', '.join(rules.groups)})"
             raise InputError(f"project {p.name!r}: unknown group {p.group!r}{tip}", data.path, p.line)
-        band = bands.get(p.group)
-        if band is not None and not band.y0 <= p.y <= band.y1:
-            raise InputError(f"project {p.name!r}: y = {_num(p.y)} is outside its band {band.label!r} "
-                             f"({_num(band.y0)}–{_num(band.y1)})", data.path, p.line)
-        if band is not None and p.y >= rules.split_y >= band.y1:
-            raise InputError(f"project {p.name!r}: y = {_num(p.y)} puts it in the upper quadrants but its "
-                             f"band {band.label!r} lies below the split at {_num(rules.split_y)}; "
-                             f"use y < {_num(rules.split_y)}", data.path, p.line)

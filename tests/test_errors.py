@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,6 @@ CASES = [
     ("yaml syntax", GOOD.replace("{name: Gamma,", "{name: Gamma"), None, "YAML syntax error"),
     ("unknown key", GOOD.replace("url: https://example.org/alpha", "ulr: https://example.org/alpha"), 5,
      "unknown key 'ulr'; did you mean 'url'?"),
-    ("hint outside band", GOOD.replace("x: 50, y: 75", "x: 50, y: 50"), 7, "outside its band 'Apps'"),
     ("empty list", "meta: {title: x}\nprojects: []\n", 2, "'projects' is empty"),
     ("not a mapping", "- a\n- b\n", 1, "data file: expected a mapping"),
     ("wrong type", GOOD.replace("name: Gamma", "name: [Gamma]"), 7, "'name' must be text"),
@@ -67,14 +67,28 @@ def test_missing_data_file(tmp_path: Path, cli) -> None:
     assert run.code == 2 and "file not found" in run.err and "Traceback" not in run.err
 
 
+def test_hint_outside_band_is_clamped_with_one_warning(tmp_path: Path, cli) -> None:
+    data = write(tmp_path, GOOD.replace("x: 50, y: 75", "x: 50, y: 50"))
+    run = cli("render", data, "--layout", LAYOUT, "-o", tmp_path / "out", "--format", "svg", "--report",
+              tmp_path / "r.json")
+    assert run.code == 0, run.err
+    lines = [line for line in run.err.splitlines() if "outside their band" in line]
+    assert len(lines) == 1 and f"{data}:7: " in lines[0] and "y = 50 → 60 (band 'Apps' 60–100)" in lines[0]
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    apps = next(b for b in report["boxes"] if b["kind"] == "band-extent" and b["band"] == "Apps")
+    card = next(b for b in report["boxes"] if b["kind"] == "card" and b["hint_y"] == 50)
+    assert card["band"] == "Apps" and apps["y"] <= card["y"] and card["y"] + card["h"] <= apps["y"] + apps["h"]
+
+
 def test_band_too_full_names_band_and_missing_space(tmp_path: Path, cli) -> None:
     crowd = "\n".join(f"  - {{name: Card number {i}, group: app, x: 60, y: 80}}" for i in range(60))
     data = write(tmp_path, f"projects:\n{crowd}\n")
-    layout = write(tmp_path, LAYOUT.read_text(encoding="utf-8") + "grow: {step: 40, max_height: 400}\n", "l.yaml")
+    layout = write(tmp_path, LAYOUT.read_text(encoding="utf-8") + "grow: {step: 40, max_height: 400, max_width: 900}\n",
+                   "l.yaml")
     run = cli("render", data, "--layout", layout, "-o", tmp_path / "out")
     assert run.code == 2
     assert "band 'Apps' (top-right) does not fit" in run.err
-    assert "px more height" in run.err and "grow.max_height = 400" in run.err
+    assert "px more height than grow.max_height = 400 px allows" in run.err
 
 
 def test_band_too_full_grows_the_chart_when_allowed(tmp_path: Path, cli) -> None:
@@ -82,7 +96,7 @@ def test_band_too_full_grows_the_chart_when_allowed(tmp_path: Path, cli) -> None
     data = write(tmp_path, f"projects:\n{crowd}\n")
     run = cli("render", data, "--layout", LAYOUT, "-o", tmp_path / "out", "--format", "svg")
     assert run.code == 0, run.err
-    assert "chart grew from 360 to" in run.err
+    assert "canvas grew from 900 × " in run.err
 
 
 def test_failed_run_keeps_the_last_good_output(tmp_path: Path, cli) -> None:

@@ -1,0 +1,123 @@
+"""Chart planning (pure): which horizontal slabs the chart has, how tall each is drawn, where the
+vertical split sits, and how wide the canvas must be. Knows no fonts and draws nothing.
+
+The chart is a stack of *slabs*, top to bottom: each band's part above and below the horizontal
+split (a band that straddles it gives two), and the stretches no band covers. A slab needs the
+rows its fuller quadrant needs (``rows × pitch`` px) and at least the height of its band's label;
+the chart height that is left is shared in proportion to the slabs' nominal hint ranges
+(water-filling: every slab gets ``max(need, s × range)`` for the one ``s`` that fills the chart).
+A card's y hint maps the slab's nominal range onto the range its centre can take in the drawn slab.
+All lengths are px; hints are 0–100.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from .model import Band
+
+
+@dataclass(frozen=True)
+class Slab:
+    """A horizontal stretch of the chart: a band's part above or below the split, or an uncovered
+    stretch (``band`` None); ``lo``–``hi`` is its nominal y-hint range (0–100)."""
+
+    id: str
+    band: Band | None
+    vert: str  # "top" | "bottom"
+    lo: float
+    hi: float
+
+    @property
+    def span(self) -> float:
+        """Nominal range (hint units)."""
+        return self.hi - self.lo
+
+
+def make_slabs(bands: tuple[Band, ...], split_y: float) -> list[Slab]:
+    """Slabs top to bottom: bands cut at the split, gaps between bands as uncovered slabs."""
+    pieces: list[tuple[float, float, Band | None]] = []
+    cursor = 100.0
+    for band in sorted(bands, key=lambda b: -b.y1):
+        if band.y1 < cursor:
+            pieces.append((band.y1, cursor, None))
+        pieces.append((band.y0, band.y1, band))
+        cursor = band.y0
+    if cursor > 0:
+        pieces.append((0.0, cursor, None))
+    slabs: list[Slab] = []
+    for lo, hi, band in pieces:
+        name = band.id if band else f"open-{lo:g}-{hi:g}"
+        for vert, a, b in (("top", max(lo, split_y), hi), ("bottom", lo, min(hi, split_y))):
+            if b - a > 1e-9:
+                slabs.append(Slab(id=f"{name}/{vert}", band=band, vert=vert, lo=a, hi=b))
+    return slabs
+
+
+def water_fill(needs: list[float], spans: list[float], total: float) -> list[float]:
+    """Heights ``max(need_i, s × span_i)`` summing to ``total`` (px); needs alone when they exceed it."""
+    if sum(needs) >= total - 1e-9:
+        return list(needs)
+    lo, hi = 0.0, total / max(min((s for s in spans if s > 0), default=1.0), 1e-9)
+    for _ in range(80):
+        mid = (lo + hi) / 2
+        if sum(max(n, mid * s) for n, s in zip(needs, spans)) > total:
+            hi = mid
+        else:
+            lo = mid
+    heights = [max(n, lo * s) for n, s in zip(needs, spans)]
+    heights[max(range(len(spans)), key=lambda i: spans[i])] += total - sum(heights)  # bisection residue
+    return heights
+
+
+def smallest(lo: int, hi: int, ok: Callable[[int], bool]) -> int | None:
+    """Smallest integer k in [lo, hi] with ``ok(k)`` (``ok`` monotone), or None: probes lo, lo + 1,
+    lo + 3, … then bisects, so small answers cost few calls."""
+    if not ok(hi):
+        return None
+    step = 1
+    while lo < hi:
+        probe = min(hi, lo + step - 1)
+        if ok(probe):
+            hi = probe
+            break
+        lo, step = probe + 1, step * 2
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+@dataclass(frozen=True)
+class SlabPx:
+    """A slab as drawn: top and bottom (px)."""
+
+    slab: Slab
+    top: float
+    bottom: float
+
+    def hint_y(self, y: float, card_h: float, half_gap: float) -> float:
+        """Centre (px) of a card hinted at ``y`` (clamped to the slab's range)."""
+        lo_c = self.bottom - half_gap - card_h / 2
+        hi_c = self.top + half_gap + card_h / 2
+        if lo_c < hi_c:
+            return (lo_c + hi_c) / 2
+        s = self.slab
+        t = 0.5 if s.span <= 0 else (min(max(y, s.lo), s.hi) - s.lo) / s.span
+        return lo_c - t * (lo_c - hi_c)
+
+
+def stack(slabs: list[Slab], heights: list[float], y0: float, split_gap: float) -> list[SlabPx]:
+    """Slabs placed top to bottom from ``y0`` (px), ``split_gap`` px between top and bottom slabs."""
+    out: list[SlabPx] = []
+    y = y0
+    for i, (slab, h) in enumerate(zip(slabs, heights)):
+        if i and slab.vert == "bottom" and slabs[i - 1].vert == "top":
+            y += split_gap
+        out.append(SlabPx(slab, y, y + h))
+        y += h
+    return out
