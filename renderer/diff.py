@@ -564,8 +564,9 @@ class _Decorator:
         tw = self.text.measure(p.name, size, owner=p.name)
         w, h = max(c.min_width, tw + 2 * c.padding), c.height
         x_lo, y_lo, x_hi, y_hi = self.result.chart
-        if p.group in self.result.band_extents:
-            y_lo, y_hi = self.result.band_extents[p.group][2:]
+        span = self.result.band_span(p.group)
+        if span is not None:
+            y_lo, y_hi = span
         sx, sy = self.result.split  # stay in the old hint's quadrant
         x_lo, x_hi = (sx, x_hi) if at[0] >= sx else (x_lo, sx)
         y_lo, y_hi = (y_lo, min(y_hi, sy)) if at[1] < sy else (max(y_lo, sy), y_hi)

@@ -61,6 +61,11 @@ class Result:
     card_h: float = 34.0  # px
     gap: float = 8.0  # px
 
+    def band_span(self, group: str) -> tuple[float, float] | None:
+        """Drawn top and bottom (px) of the band holding ``group``, or None (strip, no bands)."""
+        slabs = self.band_extents.get(group)
+        return (min(s[2] for s in slabs), max(s[3] for s in slabs)) if slabs else None
+
     def hint_to_px(self, group: str, x: float, y: float) -> tuple[float, float]:
         """Canvas point (px) where this layout puts the centre of a card of ``group`` hinted at
         (x, y) 0–100."""
