@@ -7,12 +7,15 @@ import json
 import os
 import re
 import statistics
+from itertools import accumulate
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from renderer.errors import Warnings
-from renderer.linebreak import is_cjk
+from renderer.linebreak import break_units, is_cjk
 from renderer.mandala import build_mandala, load_mandala
 from renderer.text import TextEngine
 
@@ -138,3 +141,24 @@ def test_landscape_band_labels_and_footnote_exist_in_both_languages() -> None:
         chinese = [any(_han(ch) for ch in b.label) for b in rules.bands]
         assert sum(chinese) >= len(chinese) - 1 if lang == "zh-CN" else not any(chinese)  # Serverless stays
         assert any(_han(ch) for ch in rules.footnote) == (lang == "zh-CN")
+
+
+_WORDS = ["Node.js", "0.10.2", "Don’t", "Self-Management", "KV-cache", "Prefill/Decode", "(NVIDIA)", "GPU",
+          "工作负载", "影响力", "跨部门", "成本多维度评估", "，", "。", "（含父母）", "7–8", "a—b", "Kubernetes"]
+_ENGINE = TextEngine()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=8), st.lists(st.sampled_from([" ", ""]), min_size=8,
+                                                                             max_size=8), st.floats(20, 240))
+def test_wrap_breaks_only_at_break_opportunities(words: list[str], gaps: list[str], width: float) -> None:
+    text = "".join(w + g for w, g in zip(words, gaps)).strip()
+    lines = [line.text for line in _ENGINE.wrap(text, 13, width)]
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    allowed = set(accumulate(len(u) for u in break_units(text)))
+    assert set(_break_positions(text, lines)) <= allowed
+    assert not any(line.startswith(("，", "。", "）")) for line in lines[1:])
+    assert not any(line.endswith("（") for line in lines[:-1])
+    for unit in ("Node.js", "0.10.2", "Don’t", "影响力", "负载"):  # never split
+        assert not any(line.endswith(unit[:k]) and lines[i + 1].startswith(unit[k:])
+                       for i, line in enumerate(lines[:-1]) for k in range(1, len(unit)))
