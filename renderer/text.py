@@ -86,12 +86,26 @@ class Face:
                 for info, pos in zip(buf.glyph_infos, buf.glyph_positions)]
 
     def ops(self, gid: int) -> list[tuple[str, tuple[float, ...]]]:
-        """Outline of one glyph as pen commands (moveTo, lineTo, curveTo, closePath), font units."""
+        """Outline of one glyph as M, L, C, Z commands with flat coordinates, font units (y up):
+        quadratic segments (TrueType fonts) become cubics, a line back to the start just before
+        a close is dropped (it draws nothing)."""
         hit = self._ops.get(gid)
         if hit is None:
             pen = _RecordingPen()
             self.font.draw_glyph_with_pen(gid, pen)
-            hit = self._ops[gid] = pen.value
+            hit = self._ops[gid] = []
+            cur = start = (0.0, 0.0)
+            for op, args in pen.value:
+                if op == "Q":
+                    (cx, cy), end = args[:2], args[2:]
+                    op, args = "C", (cur[0] + 2 / 3 * (cx - cur[0]), cur[1] + 2 / 3 * (cy - cur[1]),
+                                     end[0] + 2 / 3 * (cx - end[0]), end[1] + 2 / 3 * (cy - end[1]), *end)
+                if op == "M":
+                    start = args
+                elif op == "Z" and hit and hit[-1][0] == "L" and tuple(cur) == tuple(start):
+                    hit.pop()
+                cur = start if op == "Z" else args[-2:]
+                hit.append((op, args))
         return hit
 
 
@@ -107,8 +121,8 @@ class _RecordingPen:
     def lineTo(self, p: tuple[float, float]) -> None:  # noqa: N802
         self.value.append(("L", p))
 
-    def curveTo(self, *pts: tuple[float, float]) -> None:  # noqa: N802
-        self.value.append(("C", tuple(c for p in pts for c in p)))
+    def curveTo(self, a: tuple[float, float], b: tuple[float, float], c: tuple[float, float]) -> None:  # noqa: N802
+        self.value.append(("C", (a[0], a[1], b[0], b[1], c[0], c[1])))
 
     def qCurveTo(self, *pts: tuple[float, float]) -> None:  # noqa: N802
         self.value.append(("Q", tuple(c for p in pts for c in p)))
@@ -236,17 +250,7 @@ class TextEngine:
         if hit is None:
             k = size / face.upem
             ops: list[tuple[str, tuple[float, ...]]] = []
-            cur = start = (0.0, 0.0)
             for op, args in face.ops(gid):
-                if op == "Q":  # quadratic (TrueType fonts): as the cubic every backend draws
-                    (cx, cy), end = args[:2], args[2:]
-                    op, args = "C", (cur[0] + 2 / 3 * (cx - cur[0]), cur[1] + 2 / 3 * (cy - cur[1]),
-                                     end[0] + 2 / 3 * (cx - end[0]), end[1] + 2 / 3 * (cy - end[1]), *end)
-                if op == "M":
-                    start = args
-                elif op == "Z" and ops and ops[-1][0] == "L" and tuple(cur) == tuple(start):
-                    ops.pop()  # a line back to the start just before closing draws nothing
-                cur = start if op == "Z" else args[-2:]
                 if op == "C":
                     x1, y1, x2, y2, x3, y3 = args
                     ops.append((op, (round(x1 * k, 2), round(-y1 * k, 2), round(x2 * k, 2), round(-y2 * k, 2),

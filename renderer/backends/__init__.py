@@ -19,27 +19,15 @@ _chosen: dict[str, str] = {}
 
 
 def cairo_available() -> bool:
-    """Whether libcairo can be loaded (cairocffi imports).
+    """Whether libcairo loads (the PNG binding) and cairocffi is installed (PDF through cairosvg)."""
+    import importlib.util
 
-    cairocffi looks libcairo up with ctypes' ``find_library`` under three names, which runs
-    ldconfig, gcc and ld for each name it does not find (~60 ms, a tenth of a PNG render).
-    Its import is first tried with that lookup answering "not found", so that cairocffi
-    loads the library by its usual file names (``libcairo.so.2`` …); only if that fails is
-    the import repeated with the real lookup (libraries in unusual places)."""
-    import ctypes.util
+    from .cairolib import available
 
-    real = ctypes.util.find_library
-    for lookup in (lambda name: None, real):
-        ctypes.util.find_library = lookup
-        try:
-            import cairocffi  # noqa: F401
-            return True
-        except (ImportError, OSError):
-            for module in [m for m in sys.modules if m == "cairocffi" or m.startswith("cairocffi.")]:
-                del sys.modules[module]  # a failed import leaves half-made modules behind
-        finally:
-            ctypes.util.find_library = real
-    return False
+    try:
+        return available() and importlib.util.find_spec("cairocffi") is not None
+    except (ImportError, OSError, ValueError):
+        return False
 
 
 def resolve_backend(name: str) -> str:

@@ -1,10 +1,11 @@
-"""Raster backend: draws the scene straight onto a cairo surface (cairocffi).
+"""Raster backend: draws the scene straight onto a cairo surface (libcairo through the
+small binding in cairolib.py).
 
 cairosvg would first serialise the scene to SVG and parse every path string back in
 Python; here glyph outlines are drawn from the scene's structured commands, and the few
 path strings (logos, markers, grid lines) go through fontTools' SVG path parser into a
-cairo pen. SVG logo images are the one thing cairo cannot decode: they are rasterised by
-cairosvg (imported only when such a logo is present).
+cairo pen. Logo images are decoded by Pillow; SVG logos come as thumbnails rasterised by
+cairosvg (logos.raster_of, cached on disk).
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from __future__ import annotations
 import io
 import math
 import re
-from typing import Any
 
 from ..scene import Circle, Group, Image, Line, Node, Path, Rect, Scene, Style, Text
+from .cairolib import Context, ImageSurface
 from .svgpath import draw_path, parse_transform
 
 
@@ -22,15 +23,13 @@ def _rgb(color: str) -> tuple[float, float, float]:
     return int(color[1:3], 16) / 255, int(color[3:5], 16) / 255, int(color[5:7], 16) / 255
 
 
-def draw_scene(scene: Scene, scale: float, top: int = 0, rows: int | None = None) -> Any:
+def draw_scene(scene: Scene, scale: float, top: int = 0, rows: int | None = None) -> ImageSurface:
     """A cairo ImageSurface (ARGB32) holding the scene at ``scale`` device px per px; with
     ``top``/``rows``, only that horizontal band of device rows (big canvases are drawn in bands)."""
-    import cairocffi as cairo
-
     width, height = math.ceil(scene.width * scale), math.ceil(scene.height * scale)
     rows = height - top if rows is None else rows
-    surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, width, rows)
-    ctx = cairo.Context(surface)
+    surface = ImageSurface(width, rows)
+    ctx = Context(surface)
     vx, vy, vw, vh = scene.viewbox
     k = scale * scene.width / vw
     ctx.translate(0, -top)
@@ -42,6 +41,7 @@ def draw_scene(scene: Scene, scale: float, top: int = 0, rows: int | None = None
     visible = (vy + top / k - 2, vy + (top + rows) / k + 2)  # scene y range of the band
     for node in scene.children:
         _draw(ctx, node, k, visible)
+    ctx.check()
     surface.flush()
     return surface
 
@@ -56,7 +56,7 @@ def _outline(node: Group) -> tuple[float, float] | None:
     return None
 
 
-def _paint(ctx: Any, style: Style) -> None:
+def _paint(ctx: Context, style: Style) -> None:
     if style.fill:
         ctx.set_source_rgba(*_rgb(style.fill), style.opacity)
         if style.stroke:
@@ -74,7 +74,7 @@ def _paint(ctx: Any, style: Style) -> None:
 class _CairoPen:
     """A fontTools-style segment pen drawing into a cairo context (quadratics become cubics)."""
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
     def moveTo(self, p: tuple[float, float]) -> None:  # noqa: N802 (pen protocol names)
@@ -99,7 +99,7 @@ class _CairoPen:
         pass
 
 
-def _glyphs(ctx: Any, node: Text) -> None:
+def _glyphs(ctx: Context, node: Text) -> None:
     """Trace every glyph outline of a text node at its origin."""
     move, line, curve, close = ctx.move_to, ctx.line_to, ctx.curve_to, ctx.close_path
     for outline, x, y in node.glyphs:
@@ -114,7 +114,7 @@ def _glyphs(ctx: Any, node: Text) -> None:
                 close()
 
 
-def _rounded(ctx: Any, x: float, y: float, w: float, h: float, r: float) -> None:
+def _rounded(ctx: Context, x: float, y: float, w: float, h: float, r: float) -> None:
     r = min(r, w / 2, h / 2)
     if r <= 0:
         ctx.rectangle(x, y, w, h)
@@ -127,7 +127,7 @@ def _rounded(ctx: Any, x: float, y: float, w: float, h: float, r: float) -> None
     ctx.close_path()
 
 
-def _draw(ctx: Any, node: Node, scale: float, visible: tuple[float, float] = (-1e18, 1e18)) -> None:
+def _draw(ctx: Context, node: Node, scale: float, visible: tuple[float, float] = (-1e18, 1e18)) -> None:
     if isinstance(node, Group):
         extent = _outline(node)
         if extent is not None and (extent[1] < visible[0] or extent[0] > visible[1]):
@@ -165,30 +165,23 @@ def _draw(ctx: Any, node: Node, scale: float, visible: tuple[float, float] = (-1
         raise TypeError(f"unknown scene node {type(node).__name__}")
 
 
-_SURFACES: dict[tuple[str, bytes, int], Any] = {}
+_SURFACES: dict[tuple[str, bytes, int], ImageSurface] = {}
 
 
-def _image(ctx: Any, node: Image, scale: float) -> None:
-    import cairocffi as cairo
+def _image(ctx: Context, node: Image, scale: float) -> None:
+    from PIL import Image as PILImage
 
     px = max(8, round(max(node.w, node.h) * scale))
     key = (node.mime, node.data, px if node.mime == "image/svg+xml" else 0)
     source = _SURFACES.get(key)
     if source is None:
+        data = node.data
         if node.mime == "image/svg+xml":
             from ..logos import raster_of
 
-            png = raster_of(node.data, px)
-        elif node.mime == "image/png":
-            png = node.data
-        else:
-            from PIL import Image as PILImage
-
-            with PILImage.open(io.BytesIO(node.data)) as im:
-                out = io.BytesIO()
-                im.convert("RGBA").save(out, format="PNG")
-                png = out.getvalue()
-        source = cairo.ImageSurface.create_from_png(io.BytesIO(png))
+            data = raster_of(node.data, px)
+        with PILImage.open(io.BytesIO(data)) as im:
+            source = ImageSurface.from_rgba(im)
         if len(_SURFACES) > 4096:
             _SURFACES.clear()
         _SURFACES[key] = source
@@ -196,7 +189,5 @@ def _image(ctx: Any, node: Image, scale: float) -> None:
     ctx.save()
     ctx.translate(node.x, node.y)
     ctx.scale(node.w / iw, node.h / ih)
-    ctx.set_source_surface(source, 0, 0)
-    ctx.get_source().set_filter(cairo.FILTER_GOOD)
-    ctx.paint()
+    ctx.paint_surface(source)
     ctx.restore()

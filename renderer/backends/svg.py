@@ -170,7 +170,9 @@ def _glyph_body(outline: Outline) -> tuple[int, int, str, int, int]:
     c = _c
     for i, (op, args) in enumerate(outline.ops):
         if op == "C":
-            x1, y1, x2, y2, x, y = (round(v * 100) for v in args)
+            x1, y1, x2, y2, x, y = args
+            x1, y1, x2, y2, x, y = round(x1 * 100), round(y1 * 100), round(x2 * 100), round(y2 * 100), \
+                round(x * 100), round(y * 100)
             body.append(f"c{c(x1 - cx)} {c(y1 - cy)} {c(x2 - cx)} {c(y2 - cy)} {c(x - cx)} {c(y - cy)}")
             cx, cy = x, y
         elif op == "L":

@@ -1,0 +1,169 @@
+"""The few libcairo calls the raster backend makes, bound directly with cffi.
+
+cairocffi declares the whole cairo API (~400 functions) and parses it with pycparser at
+every import, ~100 ms of a PNG render, then checks the status after every call; drawing
+needs 40 functions. They are declared here (parsed in ~30 ms), and the status is checked
+once per drawing. cairosvg (PDF, SVG logo thumbnails) still uses cairocffi.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache, partial
+from typing import Any
+
+FORMAT_ARGB32 = 0
+FILTER_GOOD = 1
+_LIBRARIES = ("libcairo.so.2", "libcairo.2.dylib", "libcairo-2.dll")
+_DECLARATIONS = """
+typedef struct _cairo cairo_t;
+typedef struct _cairo_surface cairo_surface_t;
+typedef struct _cairo_pattern cairo_pattern_t;
+cairo_surface_t *cairo_image_surface_create(int format, int width, int height);
+cairo_surface_t *cairo_image_surface_create_for_data(unsigned char *data, int format, int width, int height,
+                                                     int stride);
+unsigned char *cairo_image_surface_get_data(cairo_surface_t *surface);
+int cairo_image_surface_get_width(cairo_surface_t *surface);
+int cairo_image_surface_get_height(cairo_surface_t *surface);
+int cairo_image_surface_get_stride(cairo_surface_t *surface);
+void cairo_surface_flush(cairo_surface_t *surface);
+void cairo_surface_destroy(cairo_surface_t *surface);
+int cairo_surface_status(cairo_surface_t *surface);
+cairo_t *cairo_create(cairo_surface_t *target);
+void cairo_destroy(cairo_t *cr);
+int cairo_status(cairo_t *cr);
+void cairo_save(cairo_t *cr);
+void cairo_restore(cairo_t *cr);
+void cairo_translate(cairo_t *cr, double tx, double ty);
+void cairo_scale(cairo_t *cr, double sx, double sy);
+void cairo_set_source_rgb(cairo_t *cr, double red, double green, double blue);
+void cairo_set_source_rgba(cairo_t *cr, double red, double green, double blue, double alpha);
+void cairo_set_source_surface(cairo_t *cr, cairo_surface_t *surface, double x, double y);
+cairo_pattern_t *cairo_get_source(cairo_t *cr);
+void cairo_pattern_set_filter(cairo_pattern_t *pattern, int filter);
+void cairo_set_line_width(cairo_t *cr, double width);
+void cairo_set_dash(cairo_t *cr, const double *dashes, int num_dashes, double offset);
+void cairo_paint(cairo_t *cr);
+void cairo_fill(cairo_t *cr);
+void cairo_fill_preserve(cairo_t *cr);
+void cairo_stroke(cairo_t *cr);
+void cairo_new_path(cairo_t *cr);
+void cairo_new_sub_path(cairo_t *cr);
+void cairo_move_to(cairo_t *cr, double x, double y);
+void cairo_line_to(cairo_t *cr, double x, double y);
+void cairo_curve_to(cairo_t *cr, double x1, double y1, double x2, double y2, double x3, double y3);
+void cairo_arc(cairo_t *cr, double xc, double yc, double radius, double angle1, double angle2);
+void cairo_rectangle(cairo_t *cr, double x, double y, double width, double height);
+void cairo_close_path(cairo_t *cr);
+void cairo_get_current_point(cairo_t *cr, double *x, double *y);
+"""
+
+
+@lru_cache(maxsize=1)
+def _binding() -> tuple[Any, Any]:
+    """(ffi, lib); OSError when libcairo cannot be loaded."""
+    from cffi import FFI
+
+    ffi = FFI()
+    ffi.cdef(_DECLARATIONS)
+    errors = []
+    for name in _LIBRARIES:
+        try:
+            return ffi, ffi.dlopen(name)
+        except OSError as exc:
+            errors.append(str(exc))
+    from ctypes.util import find_library
+
+    found = find_library("cairo")  # libraries outside the loader's default paths
+    if found:
+        return ffi, ffi.dlopen(found)
+    raise OSError("libcairo could not be loaded: " + "; ".join(errors))
+
+
+def available() -> bool:
+    """Whether libcairo loads."""
+    try:
+        _binding()
+    except (OSError, ImportError):
+        return False
+    return True
+
+
+class ImageSurface:
+    """An ARGB32 image surface (premultiplied, native-endian BGRA rows), freed with the object."""
+
+    def __init__(self, width: int, height: int, data: bytearray | None = None) -> None:
+        ffi, lib = _binding()
+        self._keep = data  # pixels given by the caller live as long as the surface
+        if data is None:
+            pointer = lib.cairo_image_surface_create(FORMAT_ARGB32, width, height)
+        else:
+            pointer = lib.cairo_image_surface_create_for_data(ffi.from_buffer(data), FORMAT_ARGB32, width, height,
+                                                              width * 4)
+        if lib.cairo_surface_status(pointer):
+            lib.cairo_surface_destroy(pointer)
+            raise MemoryError(f"cairo could not make a {width}×{height} surface")
+        self.pointer = ffi.gc(pointer, lib.cairo_surface_destroy)
+
+    @classmethod
+    def from_rgba(cls, image: Any) -> "ImageSurface":
+        """A surface holding a Pillow image (converted to premultiplied BGRA)."""
+        data = bytearray(image.convert("RGBA").tobytes("raw", "BGRa"))
+        return cls(image.width, image.height, data)
+
+    def get_width(self) -> int:
+        """Width in device px."""
+        return _binding()[1].cairo_image_surface_get_width(self.pointer)
+
+    def get_height(self) -> int:
+        """Height in device px."""
+        return _binding()[1].cairo_image_surface_get_height(self.pointer)
+
+    def get_stride(self) -> int:
+        """Bytes per row."""
+        return _binding()[1].cairo_image_surface_get_stride(self.pointer)
+
+    def get_data(self) -> Any:
+        """The pixels as a buffer (valid while the surface lives)."""
+        ffi, lib = _binding()
+        return ffi.buffer(lib.cairo_image_surface_get_data(self.pointer), self.get_stride() * self.get_height())
+
+    def flush(self) -> None:
+        """Finish pending drawing."""
+        _binding()[1].cairo_surface_flush(self.pointer)
+
+
+class Context:
+    """Drawing onto a surface; methods are the cairo functions bound to this context (no
+    per-call status check: ``check`` raises once when anything went wrong)."""
+
+    def __init__(self, surface: ImageSurface) -> None:
+        ffi, lib = _binding()
+        self.ffi, self.lib, self.surface = ffi, lib, surface
+        self.pointer = ffi.gc(lib.cairo_create(surface.pointer), lib.cairo_destroy)
+        for name in ("save", "restore", "translate", "scale", "set_source_rgb", "set_source_rgba", "set_line_width",
+                     "paint", "fill", "fill_preserve", "stroke", "new_path", "new_sub_path", "move_to", "line_to",
+                     "curve_to", "arc", "rectangle", "close_path"):
+            setattr(self, name, partial(getattr(lib, "cairo_" + name), self.pointer))
+
+    def set_dash(self, dashes: list[float]) -> None:
+        """Dash pattern in user units (empty = solid)."""
+        self.lib.cairo_set_dash(self.pointer, self.ffi.new("double[]", dashes), len(dashes), 0.0)
+
+    def get_current_point(self) -> tuple[float, float]:
+        """The current point in user units."""
+        x, y = self.ffi.new("double *"), self.ffi.new("double *")
+        self.lib.cairo_get_current_point(self.pointer, x, y)
+        return x[0], y[0]
+
+    def paint_surface(self, source: ImageSurface, filter_: int = FILTER_GOOD) -> None:
+        """Paint ``source`` at the user-space origin with the given filter."""
+        self.lib.cairo_set_source_surface(self.pointer, source.pointer, 0.0, 0.0)
+        self.lib.cairo_pattern_set_filter(self.lib.cairo_get_source(self.pointer), filter_)
+        self.lib.cairo_paint(self.pointer)
+
+    def check(self) -> None:
+        """Raise when cairo reported an error while drawing."""
+        status = self.lib.cairo_status(self.pointer)
+        if status:
+            raise RuntimeError(f"cairo drawing failed (status {status})")
+
