@@ -402,8 +402,8 @@ def fit_text(engine: TextEngine, text: str, width: float, height: float, max_siz
              bold: bool, owner: str) -> FittedText:
     """Largest size ≤ max_size (px) whose wrapped lines fit (width, height) px, lines balanced.
 
-    Latin words are broken only at the minimum size; below it the text is cut with an
-    ellipsis (``cut``), never clipped or overflowing.
+    Shrink first: a Latin word or Chinese phrase is broken inside only at the minimum size;
+    below it the text is cut with an ellipsis (``cut``), never clipped or overflowing.
     """
     size = max_size
     while True:
