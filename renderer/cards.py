@@ -20,6 +20,7 @@ BADGE_PAD = 8.0  # px, badge width beyond its text
 BADGE_GAP = 5.0  # px, between badges and before the first one
 LOGO_GAP = 7.0  # px, between the logo box and the label
 MAX_LOGO_ASPECT = 3.0  # widest logo box, as width ÷ height
+WORDMARK_ASPECT = 2.0  # logos at least this wide may be the project's wordmark
 LINE_HEIGHT = 1.15  # label line pitch as a multiple of the font size
 
 
@@ -36,6 +37,18 @@ class CardSpec:
     logo_w: float
     logo_h: float
     logo_only: bool = False
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def is_wordmark(p: Project, logo: Logo) -> bool:
+    """A wide logo whose file is named after the project (``kong.svg`` for Kong) spells the name:
+    it is drawn large and stands for the label."""
+    name = _letters(p.name)
+    stem = _letters(Path(p.logo or "").stem)
+    return bool(name) and logo.height > 0 and logo.width / logo.height >= WORDMARK_ASPECT and stem.startswith(name)
 
 
 class CardMeasurer:
@@ -81,7 +94,7 @@ class CardMeasurer:
         """Card size from the real label width; wraps to two lines, then shrinks the font."""
         c = self.style
         logo = self.logo(p)
-        if c.style == "logo" and logo is not None:
+        if logo is not None and (c.style == "logo" or is_wordmark(p, logo)):
             lh = c.height - 2 * max(c.padding - 2, 3)
             lw, lh = self.logo_box(logo, lh)
             w = max(c.min_width, lw + 2 * c.padding + self.badges_width(p))

@@ -19,6 +19,7 @@ BAND_SIZE = 13.0  # px, right-side band labels (bold)
 SUBTITLE_SIZE = 15.0  # px
 LABEL_PAD = 10.0  # px, band label tag padding
 BAND_COL_GAP = 14.0  # px, between the chart border and the band column
+SUB_SIZE = 11.0  # px, sub-band captions (landscape2 subcategories)
 SPLIT_GAP = 4.0  # px, between the slabs above and below the horizontal split
 
 
@@ -52,6 +53,7 @@ class FrameGeometry:
         self.band_col_w = widest + 2 * LABEL_PAD + 6 if labels else 0.0
         self.band_tag_h = self.height(BAND_SIZE, True) + 10
         self.axis_row_h = max(self.height(AXIS_SIZE, True), self.height(SMALL))
+        self.caption_h = self.height(SUB_SIZE) + 3
         self.arrow_row_h = self.height(AXIS_SIZE) if rules.axis["left"] or rules.axis["right"] else 0.0
 
     def height(self, size: float, bold: bool = False) -> float:

@@ -21,9 +21,9 @@ PALETTE = ("#2563a8", "#0f7b8a", "#7b4fb3", "#b5651d", "#4f7a28", "#c2410c", "#b
            "#8a6d0b", "#1f6fb2", "#6b7785", "#9a3412", "#3f6212", "#6d28d9", "#be185d")
 MATURITY = ("graduated", "incubating", "sandbox", "archived")
 _DEFAULT_LAYOUT: dict[str, Any] = {
-    "canvas": {"width": 2400, "margin": 32},
+    "canvas": {"width": 1600, "margin": 32},
     "title": {"size": 30},
-    "chart": {"height": 1200, "padding": 10, "gap": 8},
+    "chart": {"height": 900, "padding": 10, "gap": 8},
     "grow": {"step": 40, "max_height": 60000},
     "card": {"height": 34, "font_size": 13, "min_font_size": 10, "max_label_width": 150, "min_width": 76},
 }
@@ -267,6 +267,7 @@ def import_landscape2(path: Path, logos: Path | None, map_path: Path | None,
         raise _fail(f"no items left after the map and filters ({filtered} filtered out)", name)
 
     layout: dict[str, Any] = {k: dict(v) for k, v in _DEFAULT_LAYOUT.items()}
+    layout["card"]["style"] = "logo"  # landscape2 logos are mostly wordmarks: the logo is the card
     for key, value in (mapping.get("layout") or {}).items():
         layout[key] = {**layout.get(key, {}), **value} if isinstance(value, dict) else value
     layout["axis_labels"] = mapping.get("axis_labels") or {

@@ -9,7 +9,7 @@ This module orchestrates them and reports. All lengths are px; hints are 0–100
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cards import CardMeasurer, CardSpec
@@ -18,11 +18,13 @@ from .frame import SPLIT_GAP, Frame, FrameGeometry
 from .layout import Box, NoFit, Placed, Region, overlaps, place, rows_needed
 from .model import LIGHT, Band, Dataset, LayoutRules, Project, Theme, check_groups
 from .paint import Painter
-from .plan import Slab, SlabPx, make_slabs, smallest, stack, water_fill
+from .plan import Slab, SlabPx, make_slabs, smallest, stack, sub_slabs, water_fill
 from .scene import Group, Node, Scene
 from .text import TextEngine
 
 SPLIT_CHOICES = tuple(f / 100 for f in range(20, 81, 5))  # vertical split positions tried (fraction of width)
+SUB_BAND_MIN = 12  # with chart.sub_bands: auto, a band part is cut into sub-bands from this many cards
+SUB_BAND_FILL = 0.7  # … when each subcategory fills this share of a row
 SPLIT_SAVING = 0.15  # the split leaves its nominal place only when that saves this share of chart height
 
 
@@ -160,6 +162,52 @@ class _Builder:
             self.warnings.add(f"{len(clamped)} y hint(s) outside their band, clamped into it: " + "; ".join(clamped))
         return out
 
+    def sub_bands(self, slots: list[_Slot]) -> list[_Slot]:
+        """Band parts whose cards have subcategories become captioned sub-bands (``chart.sub_bands``);
+        the slots move to their sub-band, their y hint clamped into its share of the band."""
+        mode = self.rules.sub_bands
+        if mode == "never":
+            return slots
+        slabs: list[Slab] = []
+        where: dict[tuple[int, str | None], int] = {}
+        for i, slab in enumerate(self.slabs):
+            members = [s for s in slots if s.slab == i]
+            ys: dict[str | None, list[float]] = {}
+            for s in members:
+                ys.setdefault(s.spec.project.subcategory, []).append(s.y)
+            subs = sorted(ys, key=lambda k: (-sum(ys[k]) / len(ys[k]), k or ""))
+            if slab.band is None or len(subs) < 2 or (mode == "auto" and not self._fills_rows(members)):
+                where[(i, None)] = len(slabs)
+                slabs.append(slab)
+                continue
+            for k, part in zip(subs, sub_slabs(slab, [k or "" for k in subs], self.geo.caption_h)):
+                where[(i, k)] = len(slabs)
+                slabs.append(part if k else replace(part, caption=0.0))
+        out = []
+        for s in slots:
+            if s.slab is None:
+                out.append(s)
+                continue
+            key = (s.slab, s.spec.project.subcategory)
+            j = where.get(key, where.get((s.slab, None)))
+            part = slabs[j]  # type: ignore[index]
+            out.append(replace(s, slab=j, y=min(max(s.y, part.lo), part.hi)))
+        self.slabs = slabs
+        return out
+
+    def _fills_rows(self, members: list[_Slot]) -> bool:
+        """Whether every subcategory of these cards fills at least most of a row on its fuller side
+        (at the layout's width): only then are captioned sub-bands worth their captions."""
+        left, right, _ = self.side_widths(self.rules.width, self.rules.split_x / 100)
+        side = {"left": left[1] - left[0], "right": right[1] - right[0]}
+        used: dict[tuple[str | None, str], float] = {}
+        for s in members:
+            key = (s.spec.project.subcategory, s.horiz)
+            used[key] = used.get(key, 0.0) + s.spec.w + self.rules.gap
+        subs = {k for k, _ in used}
+        return len(members) >= SUB_BAND_MIN and all(
+            max(used.get((k, h), 0.0) / side[h] for h in side) >= SUB_BAND_FILL for k in subs)
+
     # ------------------------------------------------------------ demand
 
     def side_widths(self, width: float, f: float) -> tuple[tuple[float, float], tuple[float, float], float]:
@@ -182,7 +230,7 @@ class _Builder:
             ordered = sorted(group, key=lambda s: (-s.y, s.spec.project.x, s.spec.project.slug))
             n = rows_needed([s.spec.w for s in ordered], widths[horiz], self.rules.gap)
             rows[i] = max(rows[i], n)
-        needs = [(rows[i] + extra.get(i, 0)) * self.pitch for i in range(len(self.slabs))]
+        needs = [(rows[i] + extra.get(i, 0)) * self.pitch + self.slabs[i].caption for i in range(len(self.slabs))]
         label_h = self.geo.band_tag_h + 4 if self.geo.band_col_w else 0.0
         for band in self.rules.bands:
             idx = [i for i, sl in enumerate(self.slabs) if sl.band is band]
@@ -282,7 +330,7 @@ class _Builder:
         for sp in plan.slabs:
             for horiz, (x0, x1) in (("left", left), ("right", right)):
                 rid = f"{sp.slab.id}/{horiz}"
-                regions.append(Region(rid, x0, sp.top + half, x1, sp.bottom - half))
+                regions.append(Region(rid, x0, sp.top + sp.slab.caption + half, x1, sp.bottom - half))
                 meta[rid] = (f"{sp.slab.vert}-{horiz}", sp.slab.band)
         for strip, (x0, y0, x1, y1) in zip(self.rules.strips, plan.frame.strips):
             regions.append(Region(f"strip/{strip.id}", x0, y0, x1, y1))
@@ -322,7 +370,7 @@ class _Builder:
             shown, more = missing[:12], len(missing) - 12
             self.warnings.add(f"monogram drawn instead of {len(missing)} unusable logo(s): "
                               + "; ".join(shown) + (f"; … and {more} more" if more > 0 else ""))
-        slots = self.slots(specs)
+        slots = self.sub_bands(self.slots(specs))
         extra: dict[int, int] = {}
         while True:
             plan = self.choose(slots, extra)
@@ -371,7 +419,7 @@ class _Builder:
         split = self.split_px(plan)
         bands = self.band_extents(plan)
         nodes: list[Node] = list(pt.header(self.data, fr))
-        nodes.append(pt.chart(fr, bands, split))
+        nodes.append(pt.chart(fr, bands, split, plan.slabs))
         nodes.append(pt.axes(fr, split))
         hint = {b.id: b for b in boxes}
         overflow = 0

@@ -415,6 +415,7 @@ class LayoutRules:
     footnote: str | None
     grow: Grow
     canvas_height: float | None = None  # px, target canvas height (its shape); None = from chart.height
+    sub_bands: str = "auto"  # subcategories as captioned sub-bands: auto | always | never
 
 
 _LAYOUT_KEYS = ("lang", "canvas", "title", "chart", "axis_labels", "quadrant_labels", "groups",
@@ -432,7 +433,8 @@ def parse_rules(raw: Any, path: str, lang: str | None, warnings: Warnings) -> La
     lang = lang or declared
     canvas = _Fields(top.mapping("canvas"), path, "canvas", ("width", "height", "margin"))
     title = _Fields(top.mapping("title"), path, "title", ("size",))
-    chart = _Fields(top.mapping("chart"), path, "chart", ("height", "padding", "gap", "split_x", "split_y"))
+    chart = _Fields(top.mapping("chart"), path, "chart", ("height", "padding", "gap", "split_x", "split_y",
+                                                          "sub_bands"))
     axis = _Fields(top.mapping("axis_labels"), path, "axis_labels", _SIDES)
     quads = _Fields(top.mapping("quadrant_labels"), path, "quadrant_labels", _QUADS)
     card = _Fields(top.mapping("card"), path, "card", (
@@ -528,6 +530,9 @@ def parse_rules(raw: Any, path: str, lang: str | None, warnings: Warnings) -> La
     )
     if style.style not in ("label", "logo"):
         raise card.fail("style", f"card style must be 'label' or 'logo', got {style.style!r}")
+    sub_bands = chart.text("sub_bands", "auto") or "auto"
+    if sub_bands not in ("auto", "always", "never"):
+        raise chart.fail("sub_bands", f"chart.sub_bands must be auto, always or never, got {sub_bands!r}")
     keep = grow.text("keep", "shape") or "shape"
     if keep not in ("shape", "width"):
         raise grow.fail("keep", f"grow.keep must be 'shape' or 'width', got {keep!r}")
@@ -555,6 +560,7 @@ def parse_rules(raw: Any, path: str, lang: str | None, warnings: Warnings) -> La
         grow=Grow(step=grow.number("step", 40, lo=1, hi=5000),
                   max_height=grow.number("max_height", 12000, lo=100, hi=LIMITS.max_canvas_px * 4),
                   keep=keep, max_width=grow.number("max_width", 12000, lo=400, hi=LIMITS.max_canvas_px)),
+        sub_bands=sub_bands,
         canvas_height=canvas.number("height", lo=200, hi=LIMITS.max_canvas_px) if canvas.has("height") else None,
     )
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from .cards import BADGE_GAP, BADGE_PAD, BADGE_SIZE, LINE_HEIGHT, LOGO_GAP, CardSpec
 from .colors import contrast, luminance, mix
-from .frame import AXIS_SIZE, BAND_SIZE, SMALL, SUBTITLE_SIZE, Frame, FrameGeometry
+from .frame import AXIS_SIZE, BAND_SIZE, SMALL, SUB_SIZE, SUBTITLE_SIZE, Frame, FrameGeometry
 from .layout import Placed, spread
 from .logos import monogram
 from .model import BADGE_TAGS, Band, Dataset, LayoutRules, Theme
+from .plan import SlabPx
 from .scene import Circle, Group, Image, Line, Node, Path as PathNode, Rect, Style, Text
 from .text import TextEngine
 
@@ -62,8 +63,10 @@ class Painter:
                                   "strip-label", frame=True))
         return out
 
-    def chart(self, fr: Frame, bands: list[tuple[Band, float, float]], split: tuple[float, float]) -> Group:
-        """Band shading, band labels, chart border and split lines; ``bands`` are drawn extents."""
+    def chart(self, fr: Frame, bands: list[tuple[Band, float, float]], split: tuple[float, float],
+              slabs: list[SlabPx]) -> Group:
+        """Band shading, band labels, sub-band captions, chart border and split lines; ``bands``
+        are drawn extents."""
         x0, y0, x1, y1 = fr.chart
         parts: list[Node] = []
         bx0, bx1 = fr.band_col
@@ -80,12 +83,30 @@ class Painter:
             parts.append(self.centred(band.label, bx0 + 6 + (bx1 - bx0 - 6) / 2, cy, BAND_SIZE, self.theme.ink, True,
                                       "band-label", frame=True))
         parts.extend(self._notes(fr))
+        parts.extend(self._captions(fr, slabs))
         parts.append(Rect(x0, y0, x1 - x0, y1 - y0, Style(stroke=self.theme.line, stroke_width=1.4, dash="4 4")))
         sx, sy = split
         line = Style(stroke=self.theme.line, stroke_width=1.2, dash="6 5")
         parts.append(Line(sx, y0, sx, y1, line))
         parts.append(Line(x0, sy, x1, sy, line))
         return Group(children=tuple(parts), id="chart")
+
+    def _captions(self, fr: Frame, slabs: list[SlabPx]) -> list[Node]:
+        """A small caption at the top left of each sub-band, a faint rule above all but a band's first."""
+        ix0, _, ix1, _ = fr.inner
+        out: list[Node] = []
+        prev: Band | None = None
+        for sp in slabs:
+            if sp.slab.sub is None:
+                prev = sp.slab.band
+                continue
+            if sp.slab.band is prev:
+                out.append(Line(ix0, sp.top, ix1, sp.top, Style(stroke=self.theme.line, stroke_width=0.6, opacity=0.45)))
+            prev = sp.slab.band
+            if sp.slab.sub and sp.slab.caption:
+                out.append(self.label(sp.slab.sub, ix0 + 2, sp.top + 1 + self.text.ascent(SUB_SIZE), SUB_SIZE,
+                                      self.theme.muted, role="sub-band-label", frame=True))
+        return out
 
     def _notes(self, fr: Frame) -> list[Node]:
         """Free right-side labels at their y hints, spread so that none overlap."""

@@ -28,6 +28,8 @@ class Slab:
     vert: str  # "top" | "bottom"
     lo: float
     hi: float
+    sub: str | None = None  # subcategory caption of a sub-band
+    caption: float = 0.0  # px reserved above the cards for the caption
 
     @property
     def span(self) -> float:
@@ -53,6 +55,13 @@ def make_slabs(bands: tuple[Band, ...], split_y: float) -> list[Slab]:
             if b - a > 1e-9:
                 slabs.append(Slab(id=f"{name}/{vert}", band=band, vert=vert, lo=a, hi=b))
     return slabs
+
+
+def sub_slabs(slab: Slab, subs: list[str], caption: float) -> list[Slab]:
+    """``slab`` cut into one captioned sub-band per subcategory, top to bottom, sharing its range."""
+    k = len(subs)
+    return [Slab(id=f"{slab.id}/{i}", band=slab.band, vert=slab.vert, lo=slab.lo + (k - 1 - i) / k * slab.span,
+                 hi=slab.lo + (k - i) / k * slab.span, sub=name, caption=caption) for i, name in enumerate(subs)]
 
 
 def water_fill(needs: list[float], spans: list[float], total: float) -> list[float]:
@@ -103,7 +112,7 @@ class SlabPx:
     def hint_y(self, y: float, card_h: float, half_gap: float) -> float:
         """Centre (px) of a card hinted at ``y`` (clamped to the slab's range)."""
         lo_c = self.bottom - half_gap - card_h / 2
-        hi_c = self.top + half_gap + card_h / 2
+        hi_c = self.top + self.slab.caption + half_gap + card_h / 2
         if lo_c < hi_c:
             return (lo_c + hi_c) / 2
         s = self.slab
