@@ -408,9 +408,8 @@ def fit_text(engine: TextEngine, text: str, width: float, height: float, max_siz
     size = max_size
     while True:
         for break_words in (False, True) if size <= min_size else (False,):
-            lines = engine.wrap(text, size, width, bold, owner, break_words)
+            lines = engine.wrap(text, size, width, bold, owner, break_words, balance=True)
             if all(line.width <= width + 1e-6 for line in lines) and len(lines) * size * 1.25 <= height:
-                lines = _balance(engine, text, size, width, bold, owner, break_words, len(lines))
                 return FittedText(size, tuple(l.text for l in lines), tuple(l.width for l in lines), bold, False)
         if size <= min_size:
             break
@@ -423,21 +422,6 @@ def fit_text(engine: TextEngine, text: str, width: float, height: float, max_siz
     texts = [l.text for l in lines[:-1]] + [last.rstrip() + "…"]
     widths = [engine.measure(t, min_size, bold, owner) for t in texts]
     return FittedText(min_size, tuple(texts), tuple(widths), bold, True)
-
-
-def _balance(engine: TextEngine, text: str, size: float, width: float, bold: bool, owner: str,
-             break_words: bool, count: int) -> list:
-    """The narrowest wrap width that keeps ``count`` lines: avoids a lone last character."""
-    lo, hi = width / 2, width
-    best = engine.wrap(text, size, width, bold, owner, break_words)
-    for _ in range(10):
-        mid = (lo + hi) / 2
-        trial = engine.wrap(text, size, mid, bold, owner, break_words)
-        if len(trial) <= count and all(line.width <= mid + 1e-6 for line in trial):
-            best, hi = trial, mid
-        else:
-            lo = mid
-    return best
 
 
 @dataclass(frozen=True)

@@ -272,12 +272,28 @@ class TextEngine:
                     box=(x, baseline - asc, w, asc + self.descent(size, bold)), role=role)
 
     def wrap(self, text: str, size: float, width: float, bold: bool = False, owner: str = "",
-             break_words: bool = False, lang: str | None = None) -> list[Line]:
+             break_words: bool = False, lang: str | None = None, balance: bool = False) -> list[Line]:
         """Lines of at most ``width`` px, broken greedily at Unicode line-break opportunities
         (UAX #14: spaces, after ``/`` ``-`` ``—``, between Han characters) but never inside a
         Chinese phrase; no line starts with closing punctuation or ends with opening punctuation,
         and a last line holding one Han character takes a phrase from the line above. A unit
-        wider than ``width`` is broken between characters only with ``break_words``."""
+        wider than ``width`` is broken between characters only with ``break_words``. With
+        ``balance``, the lines are as even as the breaks allow: the narrowest width that keeps
+        the greedy number of lines."""
+        lines = self._greedy(text, size, width, bold, owner, break_words, lang)
+        if balance and len(lines) > 1:
+            lo, hi = width / 2, width
+            for _ in range(10):
+                mid = (lo + hi) / 2
+                trial = self._greedy(text, size, mid, bold, owner, break_words, lang)
+                if len(trial) <= len(lines) and all(line.width <= mid + 1e-6 for line in trial):
+                    lines, hi = trial, mid
+                else:
+                    lo = mid
+        return lines
+
+    def _greedy(self, text: str, size: float, width: float, bold: bool, owner: str, break_words: bool,
+                lang: str | None) -> list[Line]:
         def m(s: str) -> float:
             return self.measure(s.rstrip(), size, bold, owner, lang)
 

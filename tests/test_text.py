@@ -160,3 +160,10 @@ def test_breaking_inside_a_word_only_when_asked(engine: TextEngine) -> None:
     pieces = engine.wrap("Quantification", 13, 40, break_words=True)
     assert len(pieces) > 1 and "".join(l.text for l in pieces) == "Quantification"
     assert all(l.width <= 40 for l in pieces)
+
+
+def test_balanced_wrap_evens_the_lines(engine: TextEngine) -> None:
+    text = "Gateway API Inference Extension"
+    width = engine.measure("Gateway API Inference", 13) + 1
+    assert [l.text for l in engine.wrap(text, 13, width)] == ["Gateway API Inference", "Extension"]
+    assert [l.text for l in engine.wrap(text, 13, width, balance=True)] == ["Gateway API", "Inference Extension"]
