@@ -18,7 +18,7 @@ from .limits import LIMITS
 from .sanitize import UnsafeLogo, raster_thumbnail, sanitize_svg
 
 _RASTER = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3
 _DEFAULT_SIZE = (300.0, 150.0)  # px: what a browser gives an SVG without viewBox, width or height
 _UNIT_PX = {"": 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0}
 
@@ -175,7 +175,7 @@ def _raster_or_none(svg: bytes, px: int) -> bytes | None:
 
 def raster_of(svg: bytes, px: int) -> bytes:
     """A PNG of a sanitised SVG logo, ``px`` on its longest side, for raster backends (cached)."""
-    key = hashlib.sha256(svg + f"\0raster{px}".encode()).hexdigest()
+    key = hashlib.sha256(svg + f"\0raster{px}\0v{_CACHE_VERSION}".encode()).hexdigest()
     cached = _cache_get(key)
     if cached is not None:
         return cached.data
@@ -185,11 +185,23 @@ def raster_of(svg: bytes, px: int) -> bytes:
     try:
         import cairosvg
 
-        png = cairosvg.svg2png(bytestring=svg, output_width=pw, output_height=ph, unsafe=False)
+        png = cairosvg.svg2png(bytestring=_for_cairosvg(svg), output_width=pw, output_height=ph, unsafe=False)
     except Exception as exc:  # noqa: BLE001 - any failure of a third-party renderer is a bad logo
         raise LogoError(f"logo cannot be rasterised ({exc.__class__.__name__})") from None
     _cache_put(key, Logo(kind="image", width=pw, height=ph, mime="image/png", data=png))
     return png
+
+
+_NO_NESTED_CLIPS = b"<style>clipPath *{clip-path:none !important}</style></svg>"
+
+
+def _for_cairosvg(svg: bytes) -> bytes:
+    """The SVG as cairosvg can draw it: cairosvg loses the whole clip path when a shape
+    inside a ``<clipPath>`` has its own ``clip-path`` (Illustrator exports clip each shape to
+    the artboard), drawing nothing; such nested clips are ignored (browsers draw them)."""
+    if b"clipPath" not in svg or b"clip-path" not in svg or not svg.rstrip().endswith(b"</svg>"):
+        return svg
+    return svg.rstrip()[: -len(b"</svg>")] + _NO_NESTED_CLIPS
 
 
 _START_TAG = re.compile(rb"<(?:\w+:)?svg\b[^>]*>")

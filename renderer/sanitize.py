@@ -54,7 +54,9 @@ _CONDITIONS = {"requiredExtensions", "requiredFeatures", "systemLanguage"}  # on
 _DRAWN = {"path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text", "image", "use"}
 _NOT_DRAWN = {"defs", "symbol", "clipPath", "mask", "pattern", "linearGradient", "radialGradient", "filter",
               "title", "desc", "style"}  # content of these is drawn only when referenced
-_COLOR_FN = re.compile(r"\b(rgba?|hsla?)\(\s*([^()]*?)\s*\)", re.IGNORECASE)
+_COLOR_FN = re.compile(r"\b(rgba?|hsla?)\(\s*((?:[^()]|\([^()]*\))*?)\s*\)", re.IGNORECASE)
+_UNREADABLE = "\x00"  # marks a colour function no renderer reads (``rgb(1 2)``, ``rgb(var(--x))``)
+_HOLDING_UNREADABLE = re.compile(r"[^;{}]*\x00[^;{}]*;?")
 _CLASSIC_RGB = re.compile(r"^\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}$")
 _CLASSIC_RGBA = re.compile(r"^\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*[\d.]+$")
 
@@ -199,14 +201,14 @@ def _hue(token: str) -> float:
 
 def _classic_color(match: re.Match[str]) -> str:
     """``rgb(72.9% 85.5% 33.3%)``, ``rgb(1 2 3 / 50%)``, ``hsl(…)`` → ``#rrggbb`` or
-    ``rgba(r, g, b, a)``; anything unreadable is kept as written."""
+    ``rgba(r, g, b, a)``; an unreadable one → the ``_UNREADABLE`` mark."""
     fn, args = match.group(1).lower(), match.group(2)
     classic = {"rgb": _CLASSIC_RGB, "rgba": _CLASSIC_RGBA}.get(fn)
     if classic is not None and classic.match(args):
         return match.group(0)
     tokens = [t for t in re.split(r"[\s,/]+", args) if t]
     if len(tokens) not in (3, 4):
-        return match.group(0)
+        return _UNREADABLE
     try:
         if fn.startswith("rgb"):
             rgb = [_channel(t, 255) for t in tokens[:3]]
@@ -214,17 +216,19 @@ def _classic_color(match: re.Match[str]) -> str:
             rgb = list(colorsys.hls_to_rgb(_hue(tokens[0]), _channel(tokens[2], 100), _channel(tokens[1], 100)))
         alpha = _channel(tokens[3], 1) if len(tokens) == 4 else 1.0
     except ValueError:
-        return match.group(0)
+        return _UNREADABLE
     r, g, b = (round(min(1.0, max(0.0, c)) * 255) for c in rgb)
     alpha = min(1.0, max(0.0, alpha))
     return f"#{r:02x}{g:02x}{b:02x}" if alpha >= 1 else f"rgba({r}, {g}, {b}, {alpha:.4g})"
 
 
 def classic_colors(text: str) -> str:
-    """CSS or attribute text with modern colour functions in the classic syntax."""
+    """CSS or attribute text with modern colour functions in the classic syntax; a colour
+    no renderer reads is dropped with its CSS declaration (renderers ignore it; some fail)."""
     if "(" not in text:
         return text
-    return _COLOR_FN.sub(_classic_color, text)
+    out = _COLOR_FN.sub(_classic_color, text)
+    return _HOLDING_UNREADABLE.sub("", out) if _UNREADABLE in out else out
 
 
 # ------------------------------------------------------------------ SVG
@@ -270,6 +274,8 @@ def sanitize_svg(data: bytes, limits: Limits = LIMITS) -> bytes:
                     el.attrib[key] = classic_colors(value)
             else:
                 el.attrib[key] = classic_colors(value)
+            if key in el.attrib and value and not el.attrib[key]:
+                del el.attrib[key]  # it held only a colour no renderer reads
         if _local(el.tag) == "style":
             el.text = classic_colors(el.text or "") if _css_ok(el.text or "") else ""
 

@@ -5,7 +5,9 @@ folder of real logos goes through the renderer's own loader (``renderer.logos.re
 
 Prints how many are accepted, refused (by reason), blank (the embedded logo draws no
 pixel), and the fidelity: the original and the embedded logo, both rasterised by cairosvg
-at 128 px on the longest side, premultiplied RGBA, mean absolute difference 0–255.
+at 128 px on the longest side, premultiplied RGBA, mean absolute difference 0–255. The
+reference is cairosvg on the original file (entities resolved, data: URLs only), so
+cairosvg's own limits count against the embedded copy.
 Then the first (cold-cache) ``landscape render`` of a 1,000-card landscape whose cards
 carry the first 1,000 SVG logos of DIR (SVG output only), in seconds.
 """
@@ -53,10 +55,11 @@ def _reason(message: str, name: str) -> str:
 
 def measure_one(path: Path) -> tuple[str, str, float | None]:
     """(name, outcome, difference): outcome is 'ok', 'blank', 'refused: REASON' or
-    'ok, original not rasterisable'."""
+    'ok, original not rasterisable'. The embedded logo is rasterised by ``raster_of``, as
+    the PNG backends draw it."""
     import numpy as np
 
-    from renderer.logos import LogoError, resolve
+    from renderer.logos import LogoError, raster_of, resolve
 
     try:
         logo = resolve(path.name, path.parent)
@@ -64,9 +67,9 @@ def measure_one(path: Path) -> tuple[str, str, float | None]:
         return path.name, "refused: " + _reason(str(exc), path.name), None
     k = SIDE / max(logo.width, logo.height)
     w, h = max(1, round(logo.width * k)), max(1, round(logo.height * k))
-    svg = logo.data if logo.mime == "image/svg+xml" else None
-    try:
-        embedded = _pixels(svg, logo.data if svg is None else None, w, h, unsafe=False)
+    try:  # as the raster backends draw it
+        embedded = _pixels(None, raster_of(logo.data, SIDE) if logo.mime == "image/svg+xml" else logo.data, w, h,
+                           unsafe=False)
     except Exception as exc:  # noqa: BLE001 - a renderer failure on our own output is a finding
         return path.name, f"embedded not rasterisable ({exc.__class__.__name__})", None
     if embedded[..., 3].max() == 0:

@@ -92,8 +92,10 @@ def test_modern_css_colours_are_written_in_the_classic_syntax() -> None:
     assert classic_colors("rgb(0,0,0,0)") == "rgba(0, 0, 0, 0)"
     assert classic_colors("hsl(120deg 100% 25%)") == "#008000"
     assert classic_colors("hsla(0.5turn, 100%, 50%, .25)") == "rgba(0, 255, 255, 0.25)"
-    for kept in ("rgb(1, 2, 3)", "rgba(1,2,3,0.5)", "url(#g)", "rgb(var(--x))", "#abc"):
+    for kept in ("rgb(1, 2, 3)", "rgba(1,2,3,0.5)", "url(#g)", "#abc"):
         assert classic_colors(kept) == kept
+    assert classic_colors(".a{fill:rgb(1 2);stroke:red}.b{fill:rgb(var(--x))}") == ".a{stroke:red}.b{}"
+    assert 'fill=' not in clean('<rect fill="hsl(nope)" width="1" height="1"/>')  # renderers ignore it
     out = clean('<style>.a{fill:hsl(240 100% 50%)}</style><rect class="a" fill="rgb(100% 0% 0%)" width="1" height="1"/>')
     assert ".a{fill:#0000ff}" in out and 'fill="#ff0000"' in out
 
@@ -200,3 +202,27 @@ def test_large_svg_logos_stay_vector_with_their_size(tmp_path: Path) -> None:
     assert logo.width == pytest.approx(90 * 96 / 25.4) and logo.width / logo.height == pytest.approx(3)
     (tmp_path / "nosize.svg").write_bytes((SHAPES / "no-size.svg").read_bytes())
     assert (resolve("nosize.svg", tmp_path).width, resolve("nosize.svg", tmp_path).height) == (300, 150)
+
+
+def test_nested_clips_are_drawn_by_the_raster_backends(tmp_path: Path) -> None:
+    from renderer.logos import raster_of, resolve
+
+    logo = resolve("nested-clip.svg", SHAPES)
+    assert b"clip-path" in logo.data and b"!important" not in logo.data  # the embedded SVG is unchanged
+    im = Image.open(io.BytesIO(raster_of(logo.data, 20))).convert("RGBA")
+    assert im.getpixel((5, 5)) == (14, 21, 21, 255) and im.getpixel((15, 5))[3] == 0  # clipped to the left half
+
+
+def test_a_logo_cairosvg_cannot_draw_never_fails_a_png_run(tmp_path: Path, cli, monkeypatch) -> None:
+    import cairosvg
+
+    def fail(**kwargs):  # type: ignore[no-untyped-def]
+        raise ValueError("a renderer bug")
+
+    monkeypatch.setenv("LANDSCAPE_CACHE", str(tmp_path / "cache"))  # nothing rasterised yet
+    monkeypatch.setattr(cairosvg, "svg2png", fail)
+    fixtures = SHAPES.parent
+    run = cli("render", fixtures / "small.yaml", "--layout", fixtures / "small-layout.yaml", "--logos",
+              fixtures / "logos", "-o", tmp_path, "--format", "png", "--backend", "cairo")
+    assert run.code == 0, run.err
+    assert (tmp_path / "small-landscape.png").is_file()

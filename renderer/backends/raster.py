@@ -177,9 +177,12 @@ def _image(ctx: Context, node: Image, scale: float) -> None:
     if source is None:
         data = node.data
         if node.mime == "image/svg+xml":
-            from ..logos import raster_of
+            from ..logos import LogoError, raster_of
 
-            data = raster_of(node.data, px)
+            try:
+                data = raster_of(node.data, px)
+            except LogoError:  # a logo cairosvg cannot draw: its badge stays empty, the run goes on
+                return
         with PILImage.open(io.BytesIO(data)) as im:
             source = ImageSurface.from_rgba(im)
         if len(_SURFACES) > 4096:
