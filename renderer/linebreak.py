@@ -53,10 +53,10 @@ def is_cjk(ch: str) -> bool:
 
 
 def is_emoji(ch: str) -> bool:
-    """Pictographic emoji and their modifiers (not drawn: the pinned font has none)."""
+    """Emoji pictographs of the supplementary planes and emoji modifiers (the pinned font has
+    none; symbols such as ★ ✓ ☀ it does have are drawn)."""
     cp = ord(ch)
-    return (0x1F000 <= cp <= 0x1FAFF or 0x2600 <= cp <= 0x27BF and unicodedata.category(ch) == "So"
-            or 0x1F3FB <= cp <= 0x1F3FF or 0xE0020 <= cp <= 0xE007F or cp in (0x200D, 0x20E3, 0x2B50, 0x2B55))
+    return 0x1F000 <= cp <= 0x1FAFF or 0xE0020 <= cp <= 0xE007F or cp in (0x200D, 0x20E3)
 
 
 def line_class(ch: str) -> str:

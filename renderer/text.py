@@ -200,8 +200,8 @@ class TextEngine:
 
     def shape(self, text: str, bold: bool = False, owner: str = "", lang: str | None = None) -> Shaped:
         """``text`` shaped once (cached): Han runs with the language's forms, Latin runs with
-        kerning and ligatures. A glyph the font lacks is a 0.5 em gap, an emoji is left out;
-        both are recorded for ``owner``."""
+        kerning and ligatures. A letter the font lacks is a 0.5 em gap, an emoji or symbol it
+        lacks is left out (the text closes up); both are recorded for ``owner``."""
         han = han_language(lang or self.lang)
         key = (text, bold, han)
         hit = self._shaped.get(key)
@@ -221,7 +221,8 @@ class TextEngine:
             for gid, cluster, advance, dx, dy in shaped:
                 if gid == 0:
                     missing.add(run[cluster])
-                    pen += face.upem / 2
+                    if unicodedata.category(run[cluster]) != "So":  # a symbol (⚡ ❤) is left out like emoji
+                        pen += face.upem / 2
                     continue
                 glyphs.append((gid, pen + dx, float(dy)))
                 pen += advance

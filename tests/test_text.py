@@ -110,7 +110,7 @@ def test_missing_glyph_is_a_reported_gap_and_emoji_is_left_out(engine: TextEngin
     assert engine.take_missing() == {"emoji card": {"\U0001F680"}}
     plain = engine.text_node("ab", 0, 20, 16)
     assert with_emoji.box == plain.box and text_path(with_emoji) == text_path(plain)  # re-centred: no gap
-    gap = engine.measure("a\U0001D11Eb", 16, owner="odd")  # a character the font lacks (not emoji)
+    gap = engine.measure("a\U00016A40b", 16, owner="odd")  # a letter the font lacks (Mro)
     assert gap == pytest.approx(engine.measure("ab", 16) + 8, abs=1)
 
 
@@ -167,3 +167,10 @@ def test_balanced_wrap_evens_the_lines(engine: TextEngine) -> None:
     width = engine.measure("Gateway API Inference", 13) + 1
     assert [l.text for l in engine.wrap(text, 13, width)] == ["Gateway API Inference", "Extension"]
     assert [l.text for l in engine.wrap(text, 13, width, balance=True)] == ["Gateway API", "Inference Extension"]
+
+
+def test_symbols_the_font_has_are_drawn_and_missing_ones_close_up(engine: TextEngine) -> None:
+    engine.take_missing()
+    assert len(engine.outline("★✓", 0, 20, 16)) == 2 and engine.take_missing() == {}
+    assert engine.measure("a\u26a1\ufe0fb", 16, owner="bolt") == engine.measure("ab", 16)
+    assert engine.take_missing() == {"bolt": {"\u26a1"}}
