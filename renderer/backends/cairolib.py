@@ -59,31 +59,41 @@ void cairo_get_current_point(cairo_t *cr, double *x, double *y);
 
 
 @lru_cache(maxsize=1)
-def _binding() -> tuple[Any, Any]:
-    """(ffi, lib); OSError when libcairo cannot be loaded."""
-    from cffi import FFI
+def _library() -> str:
+    """The name libcairo loads by (dlopen through ctypes: no declarations parsed); OSError if none."""
+    import ctypes
 
-    ffi = FFI()
-    ffi.cdef(_DECLARATIONS)
     errors = []
     for name in _LIBRARIES:
         try:
-            return ffi, ffi.dlopen(name)
+            ctypes.CDLL(name)
+            return name
         except OSError as exc:
             errors.append(str(exc))
     from ctypes.util import find_library
 
     found = find_library("cairo")  # libraries outside the loader's default paths
     if found:
-        return ffi, ffi.dlopen(found)
+        return found
     raise OSError("libcairo could not be loaded: " + "; ".join(errors))
+
+
+@lru_cache(maxsize=1)
+def _binding() -> tuple[Any, Any]:
+    """(ffi, lib); OSError when libcairo cannot be loaded."""
+    from cffi import FFI
+
+    name = _library()
+    ffi = FFI()
+    ffi.cdef(_DECLARATIONS)
+    return ffi, ffi.dlopen(name)
 
 
 def available() -> bool:
     """Whether libcairo loads."""
     try:
-        _binding()
-    except (OSError, ImportError):
+        _library()
+    except OSError:
         return False
     return True
 
