@@ -91,14 +91,27 @@ def _run_and_write(job: Job, warnings: Warnings) -> int:
     return 0
 
 
+def _render_job(args: argparse.Namespace) -> Job:
+    return Job(kind="landscape", source=Path(args.data), layout=Path(args.layout) if args.layout else None,
+               out_dir=Path(args.output), formats=_formats(args.format), lang=args.lang, theme=args.theme,
+               size=args.size, scale=args.scale, backend=args.backend,
+               logos=Path(args.logos) if args.logos else None, report=Path(args.report) if args.report else None,
+               input_format=args.input_format, map=Path(args.map) if args.map else None)
+
+
 def cmd_render(args: argparse.Namespace, warnings: Warnings) -> int:
     """Render a landscape."""
-    job = Job(kind="landscape", source=Path(args.data), layout=Path(args.layout) if args.layout else None,
-              out_dir=Path(args.output), formats=_formats(args.format), lang=args.lang, theme=args.theme,
-              size=args.size, scale=args.scale, backend=args.backend,
-              logos=Path(args.logos) if args.logos else None, report=Path(args.report) if args.report else None,
-              input_format=args.input_format, map=Path(args.map) if args.map else None)
-    return _run_and_write(job, warnings)
+    return _run_and_write(_render_job(args), warnings)
+
+
+def cmd_watch(args: argparse.Namespace, warnings: Warnings) -> int:
+    """Render a landscape now and again whenever its data, layout, theme or a logo changes."""
+    from .jobs import check_formats
+    from .watch import watch
+
+    job = _render_job(args)
+    check_formats(job.formats, job.backend)
+    return watch(job, write_files, serve=args.serve, port=args.port, interval=args.interval)
 
 
 def cmd_mandala(args: argparse.Namespace, warnings: Warnings) -> int:
@@ -298,17 +311,23 @@ def build_parser() -> argparse.ArgumentParser:
                        help="raster/PDF backend (default auto: cairo, else matplotlib)")
         p.add_argument("--lang", choices=LANGS, help="language of {en, zh-CN} labels; adds .LANG to file names")
 
-    render = sub.add_parser("render", parents=[common], help="render a landscape (SVG/PNG/PDF)")
-    render.add_argument("data", help="data YAML file (projects)")
-    render.add_argument("--layout", help="layout rules YAML (default: layouts/<data file name>)")
-    outputs(render)
-    render.add_argument("--size", choices=tuple(LANDSCAPE_SIZES), help="canvas preset (default: natural size)")
-    render.add_argument("--report", help="write a JSON report of every box and the layout metrics")
-    render.add_argument("--logos", help="logo folder (default: logos/ beside data/)")
-    render.add_argument("--input-format", default="yaml", choices=("yaml", "ai-infra-json", "landscape2"),
-                        help="read DATA in another format, converted on the fly (see `landscape import`)")
-    render.add_argument("--map", help="landscape2 mapping file (with --input-format landscape2)")
-    render.set_defaults(func=cmd_render)
+    for name, func, text in (("render", cmd_render, "render a landscape (SVG/PNG/PDF)"),
+                             ("watch", cmd_watch, "render a landscape, again on every change of its inputs")):
+        render = sub.add_parser(name, parents=[common], help=text)
+        render.add_argument("data", help="data YAML file (projects)")
+        render.add_argument("--layout", help="layout rules YAML (default: layouts/<data file name>)")
+        outputs(render)
+        render.add_argument("--size", choices=tuple(LANDSCAPE_SIZES), help="canvas preset (default: natural size)")
+        render.add_argument("--report", help="write a JSON report of every box and the layout metrics")
+        render.add_argument("--logos", help="logo folder (default: logos/ beside data/)")
+        render.add_argument("--input-format", default="yaml", choices=("yaml", "ai-infra-json", "landscape2"),
+                            help="read DATA in another format, converted on the fly (see `landscape import`)")
+        render.add_argument("--map", help="landscape2 mapping file (with --input-format landscape2)")
+        render.set_defaults(func=func)
+    render.add_argument("--serve", action="store_true",
+                        help="serve a preview page on 127.0.0.1 that reloads itself after each render")
+    render.add_argument("--port", type=int, default=8765, help="preview port (default 8765; 0 = any free port)")
+    render.add_argument("--interval", type=float, default=0.25, help="seconds between looks at the inputs")
 
     diff = sub.add_parser("diff", parents=[common],
                           help="show what changed between two data files: marked image + changelog")

@@ -91,14 +91,14 @@ def test_layout_change(project: Path, cli) -> None:
 
 def test_theme_change_affects_only_that_theme(project: Path, cli) -> None:
     path = project / "themes" / "dark.yaml"
-    path.write_text(_recolour(path.read_text(encoding="utf-8")), encoding="utf-8")
+    path.write_text(recolour(path.read_text(encoding="utf-8")), encoding="utf-8")
     code, lines = check(cli, project)
     assert code == 1 and names(lines) == ["small-landscape.dark.pdf", "small-landscape.dark.png",
                                           "small-landscape.dark.svg"]
     assert all(line.endswith("(theme changed)") for line in lines)
 
 
-def _recolour(theme: str) -> str:
+def recolour(theme: str) -> str:
     """The theme with its first #rrggbb colour changed."""
     m = re.search(r"#[0-9a-fA-F]{6}", theme)
     assert m
