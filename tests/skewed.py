@@ -8,6 +8,7 @@ wide wordmarks. Logos come from the real CNCF logo corpus when it is beside the 
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "cncf-logos"
+CORPUS = Path(os.environ.get("LANDSCAPE_CORPUS", ROOT.parent / "shared" / "corpus")) / "cncf-logos"
 MAP = ROOT / "layouts" / "landscape2-map.example.yaml"
 CATEGORIES = ("AI Agent", "Inference", "Training", "Data", "AI Native Infra", "Observability and Analysis",
               "Platform", "Orchestration & Management", "Runtime", "Provisioning")
@@ -40,12 +41,13 @@ def wordmark(rng: random.Random) -> str:
     return "".join(parts)
 
 
-def make_landscape2(n: int, root: Path, seed: int = 7) -> tuple[Path, Path]:
-    """Write ``root/landscape.yml`` with ``n`` items and ``root/hosted_logos/``; returns both paths."""
+def make_landscape2(n: int, root: Path, seed: int = 7, corpus: Path | None = CORPUS) -> tuple[Path, Path]:
+    """Write ``root/landscape.yml`` with ``n`` items and ``root/hosted_logos/``; returns both paths.
+    Logos are real ones from ``corpus`` where it exists (None: generated only, for tests)."""
     rng = random.Random(seed)
     logos = root / "hosted_logos"
     logos.mkdir(parents=True, exist_ok=True)
-    real = sorted(p for p in CORPUS.glob("*.svg")) if CORPUS.is_dir() else []
+    real = sorted(p for p in corpus.glob("*.svg")) if corpus is not None and corpus.is_dir() else []
     real = [p for p in real if p.stat().st_size < 40_000]
     picks = rng.sample(real, min(n, len(real))) if real else []
     subs = {c: [f"{c.split()[0]} {s}" for s in rng.sample(["Serving", "Routing", "Tools", "Storage", "Security",
