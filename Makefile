@@ -46,6 +46,7 @@ fuzz: install
 bench: install
 	$(PY) tests/bench.py
 	$(PY) tests/bench_scale.py
+	$(PY) tests/bench_adaptive.py
 
 # README example of `landscape diff`: the default data against the tests' edited copy
 # (5 added, 3 removed, 4 stage changes, 6 moved) -> output/ai-infra-diff.en.svg and .png
