@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .limits import LIMITS
-from .sanitize import UnsafeLogo, raster_thumbnail, sanitize_svg
 
 _RASTER = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
 _CACHE_VERSION = 3
@@ -109,6 +108,8 @@ def _from_file(ref: str, logo_dir: Path) -> Logo:
     cached = _cache_get(key)
     if cached is not None:
         return cached
+    from .sanitize import UnsafeLogo, raster_thumbnail, sanitize_svg  # ~6 ms of imports, only on a cache miss
+
     try:
         if suffix == ".svg":
             clean = sanitize_svg(data)
