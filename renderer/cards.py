@@ -121,7 +121,7 @@ class CardMeasurer:
         full = self.text.measure(name, size, owner=name)
         if full <= width:
             return [(name, full)]
-        wrapped = self.text.wrap(name, size, width, owner=name)
+        wrapped = self.text.wrap(name, size, width, owner=name, balance=True)
         if len(wrapped) > 2:
             best = self._balanced_split(name, size)
             if best:
