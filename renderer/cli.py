@@ -269,6 +269,7 @@ def cmd_check(args: argparse.Namespace, warnings: Warnings) -> int:
     count = 0
     only = set(_formats(args.formats)) if args.formats else None
     engine = None
+    memo: dict[object, object] = {}  # logo digests shared by the jobs of one data file
     for job in _config_jobs(args):
         if only is not None:
             job = replace(job, formats=tuple(f for f in job.formats if f in only))
@@ -284,7 +285,7 @@ def cmd_check(args: argparse.Namespace, warnings: Warnings) -> int:
             from .fingerprint import stale_reason
 
             outputs = [(job.path(fmt), lambda old, fmt=fmt, fp=fp: stale_reason(fmt, old, fp))
-                       for fmt, fp in expected_fingerprints(job).items()]
+                       for fmt, fp in expected_fingerprints(job, memo).items()]
         for path, reason_for in outputs:
             count += 1
             if not path.is_file():

@@ -29,6 +29,7 @@ SCHEME = "landscape-fingerprint/1"
 ROLES = ("renderer", "options", "data", "layout", "theme", "logos", "fonts", "env")
 KEYWORD = b"landscape-fingerprint"  # PNG tEXt keyword
 _ZERO = "0" * 64
+_MARK = SCHEME.encode() + b" "
 _STAMP = re.compile(rb"landscape-fingerprint/1((?: [a-z]+=[0-9a-f]{32})+) content=([0-9a-f]{64})")
 _BIG = 1 << 20  # files at least this big (fonts, packages) are hashed once per (size, mtime, inode)
 _memo: dict[tuple[str, int, int, int], str] = {}
@@ -148,10 +149,12 @@ def _fix_png_crc(fmt: str, payload: bytes, at: int) -> bytes:
 def stale_reason(fmt: str, payload: bytes, expected: Fingerprint) -> str | None:
     """None when ``payload`` was made from exactly the inputs of ``expected`` and not
     changed since; else a short reason (``data changed``, ``edited after rendering``, …)."""
-    found = list(_STAMP.finditer(payload))
-    if len(found) != 1:
-        return "no fingerprint (made by an older renderer?)" if not found else "several fingerprints"
-    match = found[0]
+    at = payload.find(_MARK)  # a plain search: far faster than a regex over megabytes
+    match = _STAMP.match(payload, at) if at >= 0 else None
+    if match is None:
+        return "no fingerprint (made by an older renderer?)"
+    if payload.find(_MARK, at + 1) >= 0:
+        return "several fingerprints"
     start, end = match.span(2)
     unsealed = _fix_png_crc(fmt, payload[:start] + _ZERO.encode() + payload[end:], start)
     if hashlib.sha256(unsealed).hexdigest().encode() != match.group(2):

@@ -230,27 +230,34 @@ def _file_parts(job: Job) -> dict[str, Any]:
 
 def _logo_part(logo_dir: Path, refs: list[str] | None) -> Any:
     """Digest inputs of the logos a landscape uses: each reference's file (None when absent;
-    resolved as logos.resolve does), or simple-icons with the package's files. ``refs`` None
+    found as logos.resolve finds it), or the simple-icons logo a slug names. ``refs`` None
     (imported formats): every file of the logo folder."""
     from .fingerprint import file_digest, tree_digest
 
     if refs is None:
         return tree_digest(logo_dir)
+    from .logos import LogoError, logo_path
+
     out: dict[str, Any] = {}
-    base = logo_dir.resolve()
     for ref in refs:
         if Path(ref).suffix:
-            path = (logo_dir / ref).resolve()
-            out[ref] = file_digest(path) if base in path.parents else "outside"
+            try:
+                out[ref] = file_digest(logo_path(ref, logo_dir))
+            except LogoError:
+                out[ref] = None  # missing or outside the folder: a monogram, until the file appears
         else:
-            out[ref] = "simple-icons"
-    if "simple-icons" in out.values():
-        import importlib.util
-
-        spec = importlib.util.find_spec("simple_icons_pack")
-        folder = list(spec.submodule_search_locations or []) if spec else []
-        out[""] = tree_digest(Path(folder[0])) if folder else None
+            out[ref] = _simple_icon(ref)
     return out
+
+
+def _simple_icon(slug: str) -> Any:
+    """What a simple-icons slug draws (its SVG and colour), the same on every platform."""
+    try:
+        from simple_icons_pack import get_icon
+    except ImportError:  # pragma: no cover - declared dependency
+        return None
+    icon = get_icon(slug)
+    return None if icon is None else [icon.svg, icon.hex]
 
 
 def logo_refs(data: Any) -> list[str]:
@@ -279,28 +286,28 @@ def fingerprint(job: Job, fmt: str, parts: dict[str, Any]) -> Any:
     return Fingerprint.of(renderer=[__version__, fmt], options=options, env=env, **parts)
 
 
-def expected_fingerprints(job: Job) -> dict[str, Any]:
-    """The fingerprint each output of ``job`` should carry, computed without rendering."""
+def expected_fingerprints(job: Job, memo: dict[Any, Any] | None = None) -> dict[str, Any]:
+    """The fingerprint each output of ``job`` should carry, computed without rendering.
+    ``memo`` (one check run) lets the jobs of one data file share its reading and logo digests."""
     from .fingerprint import file_digest
 
+    memo = {} if memo is None else memo
     parts = _file_parts(job)
     if job.kind == "mandala":
         parts.update(layout=None, theme=repr(job_theme(job, None)), logos=None)
     elif job.input_format == "yaml":
         key = (job.source, job.layout, job.logos, parts["data"])
-        if key not in _refs_memo:  # a data file serves many jobs: read it once
+        if key not in memo:
             raw, layout, logos = data_inputs(job)
-            _refs_memo[key] = (layout, logos, logo_refs(parse_dataset(raw, str(job.source), "en", Warnings())))
-        layout, logos, refs = _refs_memo[key]
-        parts.update(layout=file_digest(layout), theme=repr(job_theme(job, layout)), logos=_logo_part(logos, refs))
+            refs = logo_refs(parse_dataset(raw, str(job.source), "en", Warnings()))
+            memo[key] = (layout, _logo_part(logos, refs))
+        layout, logo_part = memo[key]
+        parts.update(layout=file_digest(layout), theme=repr(job_theme(job, layout)), logos=logo_part)
     else:
         layout = builtin(job.layout) if job.layout else None
         parts.update(layout=file_digest(layout) if layout else None, theme=repr(job_theme(job, layout)),
                      logos=_logo_part(job.logos or default_logos(job.source), None))
     return {fmt: fingerprint(job, fmt, parts) for fmt in job.formats}
-
-
-_refs_memo: dict[tuple[Any, ...], tuple[Path, Path, list[str]]] = {}
 
 
 def _landscape(job: Job, warnings: Warnings, engine: Any,

@@ -219,3 +219,26 @@ def test_digest_ignores_key_order_and_file_digest_tracks_content(tmp_path: Path)
     first = fp.file_digest(path)
     path.write_bytes(b"two")
     assert fp.file_digest(path) != first and fp.file_digest(tmp_path / "none") is None
+
+
+def test_simple_icons_logo_change(project: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import simple_icons_pack
+
+    original = simple_icons_pack.get_icon
+
+    class Changed:
+        def __init__(self, icon) -> None:  # type: ignore[no-untyped-def]
+            self.svg, self.hex = icon.svg.replace("<path", '<path data-x="1"', 1), icon.hex
+
+    monkeypatch.setattr(simple_icons_pack, "get_icon",
+                        lambda slug: Changed(original(slug)) if slug == "kubernetes" else original(slug))
+    code, lines = check(cli, project)
+    assert code == 1 and names(lines) == LANDSCAPE and "(logos changed)" in lines[0]
+
+
+def test_same_inputs_in_another_folder_give_the_same_bytes(project: Path, cli, tmp_path_factory) -> None:
+    other = tmp_path_factory.mktemp("elsewhere") / "copy"
+    shutil.copytree(project, other, ignore=shutil.ignore_patterns("out"))
+    assert cli("build", "--config", other / "landscape.yaml").code == 0
+    for path in sorted((project / "out").iterdir()):
+        assert (other / "out" / path.name).read_bytes() == path.read_bytes(), path.name
