@@ -114,7 +114,8 @@ def time_targets() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = ["-o", str(Path(tmp) / "o")]
         figures = [
-            ("landscape check (landscape.yaml, all fresh)", renderer + ["check", "--config", str(fresh_config(Path(tmp)))], 5),
+            ("landscape check (landscape.yaml, all fresh)",
+             renderer + ["check", "--config", str(fresh_config(Path(tmp)))], 5),
             ("landscape render --format svg", renderer + ["render", "data/ai-infra.yaml", "--format", "svg"] + out, 3),
             ("landscape mandala --format svg", renderer + ["mandala", "data/ai-infra-mandala.yaml", "--format", "svg"]
              + out, 3),
