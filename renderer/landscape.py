@@ -18,7 +18,7 @@ from .frame import SPLIT_GAP, Frame, FrameGeometry
 from .layout import Box, NoFit, Placed, Region, overlaps, place, rows_needed
 from .model import LIGHT, Band, Dataset, LayoutRules, Project, Theme, check_groups
 from .paint import Painter
-from .plan import Slab, SlabPx, make_slabs, smallest, stack, sub_slabs, water_fill
+from .plan import Slab, SlabPx, local_fill, make_slabs, smallest, stack, sub_slabs
 from .scene import Group, Node, Scene
 from .text import TextEngine
 
@@ -302,7 +302,7 @@ class _Builder:
         fr = self.geo.layout(width, chart_h, strips)
         ix0, iy0, ix1, iy1 = fr.inner
         total = iy1 - iy0 - (self.chart_need([]) - 2 * r.chart_padding)
-        heights = water_fill(needs, [s.span for s in self.slabs], total)
+        heights = local_fill(needs, [s.span for s in self.slabs], total)
         return _Plan(frame=fr, split_f=f, slabs=stack(self.slabs, heights, iy0, SPLIT_GAP), strip_rows=strips,
                      needs=needs)
 

@@ -117,11 +117,11 @@ def _cost(placed: list[Placed], boxes: list[Box]) -> float:
 
 
 def _place_free(boxes: list[Box], region: Region, gap: float) -> list[Placed] | None:
-    """Each box, top to bottom by hint, at the free spot nearest its hint: the hint itself, or beside,
+    """Each box, in input (file) order, so that appended cards never move earlier ones, at the free spot nearest its hint: the hint itself, or beside,
     above or below a box already placed (or at a corner of two of them), inside the region and
     ``gap`` px from every other box. None when some box finds no spot (the caller uses rows)."""
     done: list[Placed] = []
-    for b in sorted(boxes, key=lambda b: (b.hy, b.hx, b.id)):
+    for b in boxes:
         if b.w > region.width + 1e-9 or b.h > region.height + 1e-9:
             return None
         tx, ty = b.hx - b.w / 2, b.hy - b.h / 2

@@ -4,8 +4,9 @@ vertical split sits, and how wide the canvas must be. Knows no fonts and draws n
 The chart is a stack of *slabs*, top to bottom: each band's part above and below the horizontal
 split (a band that straddles it gives two), and the stretches no band covers. A slab needs the
 rows its fuller quadrant needs (``rows × pitch`` px) and at least the height of its band's label;
-the chart height that is left is shared in proportion to the slabs' nominal hint ranges
-(water-filling: every slab gets ``max(need, s × range)`` for the one ``s`` that fills the chart).
+each slab starts at its share of the chart height in proportion to its nominal hint range, and
+a slab that needs more borrows it from its nearest neighbours with spare (``local_fill``), so a
+growing band moves only the slabs between it and its lender.
 A card's y hint maps the slab's nominal range onto the range its centre can take in the drawn slab.
 All lengths are px; hints are 0–100.
 """
@@ -64,19 +65,28 @@ def sub_slabs(slab: Slab, subs: list[str], caption: float) -> list[Slab]:
                  hi=slab.lo + (k - i) / k * slab.span, sub=name, caption=caption) for i, name in enumerate(subs)]
 
 
-def water_fill(needs: list[float], spans: list[float], total: float) -> list[float]:
-    """Heights ``max(need_i, s × span_i)`` summing to ``total`` (px); needs alone when they exceed it."""
+def local_fill(needs: list[float], spans: list[float], total: float) -> list[float]:
+    """Heights (px) summing to ``total``: each slab starts at its proportional share of ``total``;
+    a slab that needs more borrows it from the nearest slabs with spare (above and below in turn,
+    nearest first). So one band growing moves only the slabs between it and its lender — small
+    edits move few cards. Needs alone when they exceed ``total``."""
     if sum(needs) >= total - 1e-9:
         return list(needs)
-    lo, hi = 0.0, total / max(min((s for s in spans if s > 0), default=1.0), 1e-9)
-    for _ in range(80):
-        mid = (lo + hi) / 2
-        if sum(max(n, mid * s) for n, s in zip(needs, spans)) > total:
-            hi = mid
-        else:
-            lo = mid
-    heights = [max(n, lo * s) for n, s in zip(needs, spans)]
-    heights[max(range(len(spans)), key=lambda i: spans[i])] += total - sum(heights)  # bisection residue
+    weight = sum(spans) or 1.0
+    heights = [total * sp / weight for sp in spans]
+    spare = [h - n for h, n in zip(heights, needs)]
+    for i in range(len(heights)):
+        short = needs[i] - heights[i]
+        d = 1
+        while short > 1e-9 and d < len(heights):
+            for j in (i - d, i + d):
+                if 0 <= j < len(heights) and spare[j] > 1e-9 and short > 1e-9:
+                    take = min(spare[j], short)
+                    spare[j] -= take
+                    heights[j] -= take
+                    heights[i] += take
+                    short -= take
+            d += 1
     return heights
 
 

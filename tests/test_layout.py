@@ -79,7 +79,18 @@ def test_too_many_cards_report_missing_height() -> None:
 def test_same_input_same_output() -> None:
     region = Region("r", 0, 0, 700, 300)
     boxes = [Box(f"c{i}", 60 + 7 * (i % 5), 30, 50 * (i % 13), 20 * (i % 11), "r") for i in range(40)]
-    assert place(boxes, [region], GAP) == place(list(reversed(boxes)), [region], GAP)
+    assert place(boxes, [region], GAP) == place(list(boxes), [region], GAP)
+
+
+def test_appending_a_card_to_a_roomy_region_moves_no_other() -> None:
+    """Free placement goes in file order, so a project added at the end of the file leaves the
+    others where they were."""
+    region = Region("r", 0, 0, 800, 400)
+    boxes = [Box(f"c{i}", 90, 30, 50 + 100 * (i % 7), 60 + 90 * (i % 3), "r") for i in range(8)]
+    before = place(boxes, [region], GAP)
+    after = place(boxes + [Box("new", 90, 30, 200, 110, "r")], [region], GAP)
+    assert all(after[k] == v for k, v in before.items())
+    assert overlaps(list(after.values()), GAP - 1e-6) == []
 
 
 def test_rows_follow_y_hints() -> None:
