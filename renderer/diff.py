@@ -773,7 +773,13 @@ def run_diff(old_spec: str, new_spec: str, out_dir: Path | None, formats: tuple[
     elif "md" not in formats:
         raise InputError("no output format given", "--format")
     new = read_side(new_spec, layout, lang, warnings)
-    old = read_side(old_spec, layout, lang, warnings)
+    try:
+        old = read_side(old_spec, layout, lang, warnings)
+    except InputError as exc:
+        if layout is not None or not exc.message.startswith("no layout file found") \
+                or not Path(new.layout_name).is_file():
+            raise
+        old = read_side(old_spec, Path(new.layout_name), lang, warnings)  # an old copy anywhere: NEW's layout
     if layout is None:
         check_same_layout(old, new, warnings)
     rules = new.rules

@@ -291,7 +291,7 @@ def parse_markdown(text: str, path: str, warnings: Warnings, table: int = 1) -> 
         sizes = ", ".join(f"{len(t.rows)}×{max(len(r) for r in t.rows)} at line {t.line}" for t in tables)
         raise InputError(f"no 9×9 table found ({'tables: ' + sizes if sizes else 'no tables at all'})", path)
     if not 1 <= table <= len(nine):
-        raise InputError(f"--table {table}: there are only {len(nine)} 9×9 table(s)", path)
+        raise InputError(f"--table {table}: the file has {len(nine)} 9×9 table{'' if len(nine) == 1 else 's'}", path)
     chosen = nine[table - 1]
     if chosen.cut:
         warnings.add(f"{path}: table {table}: row(s) at line {', '.join(map(str, chosen.cut))} have more than "

@@ -436,3 +436,13 @@ def test_mark_strokes_are_lighter_on_a_dark_theme(engine: TextEngine) -> None:
         card = next(g for g in walk(scene.children) if getattr(g, "id", None) == "epsilon")
         strokes.append(card.children[1].style.stroke)  # the ring of the added card
     assert luminance(strokes[1]) > luminance(strokes[0]) + 0.2
+
+
+def test_an_old_copy_without_a_layout_of_its_own_uses_new_s(tmp_path: Path, cli) -> None:
+    """README's example: `landscape diff old.yaml data/ai-infra.yaml --format md` from the repository."""
+    old = tmp_path / "old.yaml"
+    old.write_text((ROOT / "data" / "ai-infra.yaml").read_text(encoding="utf-8").replace("name: Kueue", "name: Kueue2"),
+                   encoding="utf-8")
+    run = cli("diff", old, ROOT / "data" / "ai-infra.yaml", "--format", "md")
+    assert run.code == 0, run.err
+    assert "## Renamed" in run.out and "**Kueue2** → **Kueue**" in run.out

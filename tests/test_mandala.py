@@ -228,7 +228,7 @@ def test_table_number_out_of_range(tmp_path: Path, cli) -> None:
     md = tmp_path / "x.md"
     md.write_text(SEED_TABLE, encoding="utf-8")
     run = cli("mandala", md, "--table", "2", "-o", tmp_path)
-    assert run.code == 2 and "--table 2: there are only 1 9×9 table(s)" in run.err
+    assert run.code == 2 and "--table 2: the file has 1 9×9 table" in run.err
 
 
 def test_more_than_eight_actions(tmp_path: Path, cli) -> None:
