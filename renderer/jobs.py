@@ -355,7 +355,12 @@ def build_sized(data: Dataset, rules: LayoutRules, engine: Any, logos: Path, war
     result = build_landscape(data, rules, engine, logos, warnings, theme)
     if not size:
         return result, None
-    return result, (width, round(height or width * result.scene.height / result.scene.width))
+    canvas = (width, round(height or width * result.scene.height / result.scene.width))
+    k = min(canvas[0] / result.scene.width, canvas[1] / result.scene.height)
+    if k < 0.995:
+        warnings.add(f"--size {size}: the cards need a {result.scene.width:.0f} × {result.scene.height:.0f} px canvas, "
+                     f"drawn on the {canvas[0]:.0f} × {canvas[1]:.0f} px preset at {k:.0%} (text {k:.0%} of its px size)")
+    return result, canvas
 
 
 def import_source(job: Job, warnings: Warnings) -> tuple[dict[str, Any], dict[str, Any]]:
