@@ -17,7 +17,6 @@ import struct
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .linebreak import is_cjk, is_emoji, NO_LINE_START, break_units, split_units
 from .scene import Outline, Text
