@@ -26,7 +26,9 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 
 def esc(text: str) -> str:
     """Escape text for an attribute value or element content; characters XML forbids are dropped."""
-    return _XML_INVALID.sub("", text).translate(_ESCAPES)
+    if not text.isprintable():  # every character XML forbids is unprintable (Cc, Cs, Cn)
+        text = _XML_INVALID.sub("", text)
+    return text.translate(_ESCAPES)
 
 
 def _attrs(pairs: list[tuple[str, str]]) -> str:
@@ -87,7 +89,8 @@ def _key(node: Node) -> object:
 
 
 def _data_uri(node: Image) -> str:
-    return f"data:{node.mime};base64,{base64.b64encode(node.data).decode('ascii')}"
+    """The image as a data URI, ready for an attribute (base64 needs no escaping)."""
+    return f"data:{esc(node.mime)};base64,{base64.b64encode(node.data).decode('ascii')}"
 
 
 def _write(node: Node, out: list[str], shared: _Shared) -> None:
@@ -136,8 +139,8 @@ def _write(node: Node, out: list[str], shared: _Shared) -> None:
             out.append(f'<use xlink:href="#{ref}" transform="{t}"/>')
         else:
             geo = [("x", n(node.x)), ("y", n(node.y)), ("width", n(node.w)), ("height", n(node.h)),
-                   ("preserveAspectRatio", "xMidYMid meet"), ("xlink:href", _data_uri(node))]
-            out.append(f"<image{_attrs(geo)}/>")
+                   ("preserveAspectRatio", "xMidYMid meet")]
+            out.append(f'<image{_attrs(geo)} xlink:href="{_data_uri(node)}"/>')  # base64: nothing to escape
     else:
         raise TypeError(f"unknown scene node {type(node).__name__}")
 
@@ -147,6 +150,7 @@ def text_path(node: Text, memo: dict[Outline, tuple[int, int, str, int, int]] | 
     end of the one before (numbers in px, at most 2 decimals)."""
     memo = {} if memo is None else memo
     parts: list[str] = []
+    d = _DECIMALS
     cur: tuple[int, int] | None = None  # current point in 1/100 px, after the previous glyph
     for outline, x, y in node.glyphs:
         body = memo.get(outline)
@@ -155,9 +159,9 @@ def text_path(node: Text, memo: dict[Outline, tuple[int, int, str, int, int]] | 
         fx, fy, rest, ex, ey = body
         ox, oy = round(x * 100), round(y * 100)
         if cur is None:
-            parts.append(f"M{_c(ox + fx)} {_c(oy + fy)}")
+            parts.append(f"M{d[ox + fx]} {d[oy + fy]}")
         else:
-            parts.append(f"m{_c(ox + fx - cur[0])} {_c(oy + fy - cur[1])}")
+            parts.append(f"m{d[ox + fx - cur[0]]} {d[oy + fy - cur[1]]}")
         parts.append(rest)
         cur = (ox + ex, oy + ey)
     return "".join(parts)
@@ -166,47 +170,50 @@ def text_path(node: Text, memo: dict[Outline, tuple[int, int, str, int, int]] | 
 def _glyph_body(outline: Outline) -> tuple[int, int, str, int, int]:
     """A glyph as relative path data in 1/100 px: its first move, the rest, its end point."""
     body: list[str] = []
+    add = body.append
     sx = sy = cx = cy = fx = fy = 0
-    c = _c
-    for i, (op, args) in enumerate(outline.ops):
+    d = _DECIMALS
+    first = True
+    for op, args in outline.ops:
         if op == "C":
             x1, y1, x2, y2, x, y = args
             x1, y1, x2, y2, x, y = round(x1 * 100), round(y1 * 100), round(x2 * 100), round(y2 * 100), \
                 round(x * 100), round(y * 100)
-            body.append(f"c{c(x1 - cx)} {c(y1 - cy)} {c(x2 - cx)} {c(y2 - cy)} {c(x - cx)} {c(y - cy)}")
+            add(f"c{d[x1 - cx]} {d[y1 - cy]} {d[x2 - cx]} {d[y2 - cy]} {d[x - cx]} {d[y - cy]}")
             cx, cy = x, y
         elif op == "L":
             x, y = round(args[0] * 100), round(args[1] * 100)
-            body.append(f"l{c(x - cx)} {c(y - cy)}")
+            add(f"l{d[x - cx]} {d[y - cy]}")
             cx, cy = x, y
         elif op == "M":
             x, y = round(args[0] * 100), round(args[1] * 100)
-            if i == 0:
+            if first:
                 fx, fy = x, y
             else:
-                body.append(f"m{c(x - cx)} {c(y - cy)}")
+                add(f"m{d[x - cx]} {d[y - cy]}")
             sx, sy = cx, cy = x, y
         else:
-            body.append("z")
+            add("z")
             cx, cy = sx, sy
+        first = False
     return fx, fy, "".join(body), cx, cy
 
 
-_DECIMALS: dict[int, str] = {}
+class _Decimals(dict[int, str]):
+    """Hundredths of a px → short decimal strings, filled on first use (glyphs repeat numbers)."""
 
-
-def _c(v: int) -> str:
-    """Format hundredths of a px as a short decimal string (memoised: glyphs repeat numbers)."""
-    text = _DECIMALS.get(v)
-    if text is None:
+    def __missing__(self, v: int) -> str:
         if v % 100 == 0:
             text = str(v // 100)
         else:
             a = abs(v)
             text = f"{'-' if v < 0 else ''}{a // 100}.{a % 100:02d}".rstrip("0")
-        if len(_DECIMALS) < 65536:
-            _DECIMALS[v] = text
-    return text
+        if len(self) < 65536:
+            self[v] = text
+        return text
+
+
+_DECIMALS = _Decimals()
 
 
 def render_svg(scene: Scene) -> bytes:
