@@ -25,6 +25,7 @@ from .errors import InputError, Warnings
 from .model import Dataset, LayoutRules, Project, Theme, check_groups, load_rules, parse_dataset, parse_rules
 from .scene import Group, Line, Node, Path as PathNode, Rect, Scene, Style, Text, walk
 from .text import TextEngine
+from .textcache import save_all
 from .yamlio import load_yaml_text
 
 MOVE_THRESHOLD = 5.0  # a hint change of at least this much in x or y (0–100) counts as moved
@@ -803,6 +804,7 @@ def run_diff(old_spec: str, new_spec: str, out_dir: Path | None, formats: tuple[
             width, height = LANDSCAPE_SIZES[size]
             scene = fit(scene, width, height or round(width * scene.height / scene.width))
         payloads = encode(scene, base, pictures, scale, backend, size, new_spec)
+    save_all()  # this run's text work, for the next run
     log = changelog(cmp, rules, old, new, stable)
     if "md" in formats:
         payloads.append((base.with_name(base.name + ".md"), log.encode("utf-8")))

@@ -169,6 +169,7 @@ def run(job: Job, warnings: Warnings, engine: Any = None) -> tuple[list[tuple[Pa
     """Every output of ``job`` as (path, bytes), plus a one-line summary. Each output carries
     the fingerprint of what it was made from (renderer/fingerprint.py)."""
     from .text import TextEngine
+    from .textcache import save_all
 
     check_formats(job.formats, job.backend)
     parts = _file_parts(job)  # digests before reading: an input changed while rendering shows up as stale
@@ -180,6 +181,7 @@ def run(job: Job, warnings: Warnings, engine: Any = None) -> tuple[list[tuple[Pa
     stamps = {fmt: fingerprint(job, fmt, parts).stamp() for fmt in job.formats}
     payloads = encode(scene, job.out_dir / job.stem(), job.formats, job.scale, job.backend, job.size, str(job.source),
                       stamps)
+    save_all()  # this run's shaped text, outlines and phrases, for the next run
     return payloads + extra, summary
 
 

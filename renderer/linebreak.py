@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+from typing import Any
+
+from .textcache import phrase_cache
 
 MAX_PHRASE = 6  # Han characters: a longer BudouX phrase may break inside, between Han characters
 
@@ -153,7 +156,7 @@ def _phrase_starts(text: str) -> set[int] | None:
     if not any(is_cjk(a) and is_cjk(b) for a, b in zip(text, text[1:])):
         return None
     phrases: list[str] = []
-    for phrase in _parser().parse(text):
+    for phrase in _budoux_phrases(text):
         if phrases and _lone_han(phrases[-1]) and is_cjk(phrase[0]) \
                 and sum(1 for ch in phrases[-1] + phrase if is_cjk(ch)) <= MAX_PHRASE:
             phrases[-1] += phrase  # a one-character phrase joins the next: 云|原生 → 云原生
@@ -173,8 +176,19 @@ def _lone_han(phrase: str) -> bool:
     return len(phrase) == 1 and is_cjk(phrase) and phrase not in NO_LINE_START
 
 
+def _budoux_phrases(text: str) -> list[str]:
+    """BudouX's phrases of ``text``, from the disk cache when an earlier run parsed it."""
+    cache = phrase_cache()
+    hit = cache.get("phrases", text)
+    if isinstance(hit, list) and all(isinstance(p, str) for p in hit) and "".join(hit) == text:
+        return hit
+    phrases = list(_parser().parse(text))
+    cache.put("phrases", text, phrases)
+    return phrases
+
+
 @lru_cache(maxsize=1)
-def _parser() -> object:
+def _parser() -> Any:
     import budoux
 
     return budoux.load_default_simplified_chinese_parser()

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .linebreak import is_cjk, is_emoji, NO_LINE_START, break_units, split_units
 from .scene import Outline, Text
+from .textcache import CacheFile, glyphs_from, glyphs_record, outline_from, outline_record, text_cache
 
 _FONT_PACKAGES = {
     False: ("cvttf_NotoSansCJK_Regular", "NotoSansCJKtc-Regular.otf"),
@@ -45,7 +46,7 @@ def font_path(bold: bool) -> Path:
 
 
 def cache_dir() -> Path:
-    """Folder of the on-disk caches (logos)."""
+    """Folder of the on-disk caches (logos, text: see textcache.py); ``LANDSCAPE_CACHE`` overrides it."""
     env = os.environ.get("LANDSCAPE_CACHE")
     if env:
         return Path(env)
@@ -176,10 +177,12 @@ class TextEngine:
 
     def __init__(self, lang: str | None = None) -> None:
         self.lang = lang
-        self.faces: dict[bool, Face] = {}  # opened on first use
+        self.faces: dict[bool, Face] = {}  # opened on first use, only for what the disk cache lacks
         self.missing: dict[str, set[str]] = {}
         self._shaped: dict[tuple[str, bool, str], Shaped] = {}
         self._outlines: dict[tuple[bool, int, float], Outline] = {}
+        self._metrics: dict[bool, tuple[float, float, float]] = {}
+        self._disk: CacheFile | None = None
 
     def _face(self, bold: bool) -> Face:
         face = self.faces.get(bold)
@@ -187,15 +190,34 @@ class TextEngine:
             face = self.faces[bold] = Face(font_path(bold))
         return face
 
+    def _cache(self) -> CacheFile:
+        if self._disk is None:
+            self._disk = text_cache([font_path(False), font_path(True)])
+        return self._disk
+
+    def _face_metrics(self, bold: bool) -> tuple[float, float, float]:
+        """Units per em, ascent and descent of a face (font units)."""
+        hit = self._metrics.get(bold)
+        if hit is None:
+            stored = self._cache().get("faces", str(int(bold)))
+            if isinstance(stored, list) and len(stored) == 3 and all(isinstance(v, float) for v in stored):
+                hit = (stored[0], stored[1], stored[2])
+            else:
+                face = self._face(bold)
+                hit = (face.upem, face.ascent, face.descent)
+                self._cache().put("faces", str(int(bold)), list(hit))
+            self._metrics[bold] = hit
+        return hit
+
     def ascent(self, size: float, bold: bool = False) -> float:
         """Distance from baseline to the top of tall glyphs, px."""
-        face = self._face(bold)
-        return face.ascent * size / face.upem
+        upem, ascent, _ = self._face_metrics(bold)
+        return ascent * size / upem
 
     def descent(self, size: float, bold: bool = False) -> float:
         """Distance from baseline to the bottom of descenders (positive), px."""
-        face = self._face(bold)
-        return -face.descent * size / face.upem
+        upem, _, descent = self._face_metrics(bold)
+        return -descent * size / upem
 
     def shape(self, text: str, bold: bool = False, owner: str = "", lang: str | None = None) -> Shaped:
         """``text`` shaped once (cached): Han runs with the language's forms, Latin runs with
@@ -205,7 +227,14 @@ class TextEngine:
         key = (text, bold, han)
         hit = self._shaped.get(key)
         if hit is None:
-            hit = self._shaped[key] = self._shape(text, bold, han)
+            disk_key = f"{int(bold)}|{han}|{text}"
+            hit = _stored_shape(self._cache().record("shaped", disk_key))
+            if hit is None:
+                hit = self._shape(text, bold, han)
+                ints = glyphs_record(hit.glyphs)
+                if ints is not None:
+                    self._cache().put_record("shaped", disk_key, [hit.advance, sorted(hit.missing)], ints)
+            self._shaped[key] = hit
         if hit.missing:
             self.missing.setdefault(owner, set()).update(hit.missing)
         return hit
@@ -229,38 +258,49 @@ class TextEngine:
 
     def measure(self, text: str, size: float, bold: bool = False, owner: str = "", lang: str | None = None) -> float:
         """Shaped advance width of ``text`` at ``size`` px (exactly the width drawn)."""
-        face = self._face(bold)
-        return self.shape(text, bold, owner, lang).advance * size / face.upem
+        return self.shape(text, bold, owner, lang).advance * size / self._face_metrics(bold)[0]
 
     def outline(self, text: str, x: float, baseline: float, size: float, bold: bool = False,
                 owner: str = "", lang: str | None = None) -> tuple[Placed, ...]:
         """The glyph outlines drawing ``text`` with its left end at x and its baseline at y (px)."""
-        face = self._face(bold)
-        scale = size / face.upem
+        scale = size / self._face_metrics(bold)[0]
         out: list[Placed] = []
         for gid, gx, gy in self.shape(text, bold, owner, lang).glyphs:
-            outline = self._outline(face, bold, gid, size)
+            outline = self._outline(bold, gid, size)
             if outline.ops:
                 out.append((outline, round(x + gx * scale, 2), round(baseline - gy * scale, 2)))
         return tuple(out)
 
-    def _outline(self, face: Face, bold: bool, gid: int, size: float) -> Outline:
+    def _outline(self, bold: bool, gid: int, size: float) -> Outline:
         key = (bold, gid, size)
         hit = self._outlines.get(key)
         if hit is None:
-            k = size / face.upem
-            ops: list[tuple[str, tuple[float, ...]]] = []
-            for op, args in face.ops(gid):
-                if op == "C":
-                    x1, y1, x2, y2, x3, y3 = args
-                    ops.append((op, (round(x1 * k, 2), round(-y1 * k, 2), round(x2 * k, 2), round(-y2 * k, 2),
-                                     round(x3 * k, 2), round(-y3 * k, 2))))
-                elif op == "Z":
-                    ops.append((op, ()))
-                else:
-                    ops.append((op, (round(args[0] * k, 2), round(-args[1] * k, 2))))
-            hit = self._outlines[key] = Outline(tuple(ops))
+            disk_key = f"{int(bold)}|{gid}|{size!r}"
+            found = self._cache().record("outlines", disk_key)
+            ops = outline_from(*found) if found else None
+            if ops is None:
+                ops = self._outline_ops(bold, gid, size)
+                stored = outline_record(ops)
+                if stored:
+                    self._cache().put_record("outlines", disk_key, *stored)
+            hit = self._outlines[key] = Outline(ops)
         return hit
+
+    def _outline_ops(self, bold: bool, gid: int, size: float) -> tuple[tuple[str, tuple[float, ...]], ...]:
+        """Outline commands of one glyph at ``size`` px (y down), coordinates rounded to 0.01 px."""
+        face = self._face(bold)
+        k = size / face.upem
+        ops: list[tuple[str, tuple[float, ...]]] = []
+        for op, args in face.ops(gid):
+            if op == "C":
+                x1, y1, x2, y2, x3, y3 = args
+                ops.append((op, (round(x1 * k, 2), round(-y1 * k, 2), round(x2 * k, 2), round(-y2 * k, 2),
+                                 round(x3 * k, 2), round(-y3 * k, 2))))
+            elif op == "Z":
+                ops.append((op, ()))
+            else:
+                ops.append((op, (round(args[0] * k, 2), round(-args[1] * k, 2))))
+        return tuple(ops)
 
     def text_node(self, text: str, x: float, baseline: float, size: float, bold: bool = False,
                   fill: str = "#000000", role: str = "label", owner: str = "", lang: str | None = None) -> Text:
@@ -339,6 +379,19 @@ class TextEngine:
         """Missing glyphs and left-out emoji seen so far, by owner; resets the record."""
         missing, self.missing = self.missing, {}
         return missing
+
+
+def _stored_shape(found: tuple[object, list[int]] | None) -> Shaped | None:
+    """A Shaped from its cache record (head ``[advance, missing characters]``, glyph integers);
+    None when absent or not of that form."""
+    if found is None:
+        return None
+    head, ints = found
+    glyphs = glyphs_from(ints)
+    if glyphs is None or not isinstance(head, list) or len(head) != 2 or not isinstance(head[0], float) \
+            or not isinstance(head[1], list) or not all(isinstance(ch, str) for ch in head[1]):
+        return None
+    return Shaped(glyphs, head[0], frozenset(head[1]))
 
 
 def _lone_han(parts: list[str]) -> bool:

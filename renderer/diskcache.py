@@ -1,0 +1,79 @@
+"""On-disk cache files: one JSON document plus one binary blob, checked, written atomically.
+
+Layout: ``MAGIC``, then the lengths of the JSON and of the blob and the CRC-32 of both
+(big-endian ``>QQI``), then the JSON (UTF-8) and the blob. A file that is missing,
+truncated, of another format or whose CRC does not match reads as absent, so a damaged
+cache costs a cold run and never a wrong picture. Writers put a complete file beside the
+target and rename it into place: readers see the old file or the new one, never a mix;
+of two concurrent writers the last rename wins (the cache only saves time).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import zlib
+from pathlib import Path
+from typing import Any
+
+MAGIC = b"landscape-cache/1\n"
+_HEAD = struct.Struct(">QQI")
+
+
+def read_container(path: Path) -> tuple[Any, bytes] | None:
+    """The (document, blob) stored at ``path``, or None when absent or damaged."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError:
+        return None
+    start = len(MAGIC) + _HEAD.size
+    if not raw.startswith(MAGIC) or len(raw) < start:
+        return None
+    doc_len, blob_len, crc = _HEAD.unpack_from(raw, len(MAGIC))
+    if len(raw) != start + doc_len + blob_len or zlib.crc32(raw[start:]) != crc:
+        return None
+    try:
+        doc = json.loads(raw[start:start + doc_len].decode("utf-8"))
+    except ValueError:
+        return None
+    return doc, raw[start + doc_len:]
+
+
+def write_container(path: Path, doc: Any, blob: bytes) -> bool:
+    """Store ``doc`` (JSON-serialisable) and ``blob`` at ``path`` atomically; False when the
+    folder cannot be written (nothing is left behind)."""
+    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = text + blob
+    payload = MAGIC + _HEAD.pack(len(text), len(blob), zlib.crc32(body)) + body
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:  # left by a crashed writer whose process id this one reuses
+            os.unlink(tmp)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        return False
+    return True
+
+
+def file_key(path: Path) -> tuple[int, int, int] | None:
+    """(size, mtime ns, inode) of a file, None when absent: whether it changed since read."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino

@@ -1,0 +1,250 @@
+"""Text cache: font metrics, shaped strings, glyph outlines and Chinese phrases of earlier
+runs, kept on disk so that a warm run neither opens the 16 MB fonts nor imports HarfBuzz or
+BudouX (~25 ms of a 0.2 s render, more for the Mandala's Chinese glyphs).
+
+Exact: an entry comes back bit for bit as it was computed. Floats go through JSON, which
+round-trips them; outline coordinates are multiples of 0.01 px and are stored as integer
+hundredths ``d``, read back as ``d / 100`` — the same double ``round(v, 2)`` gave (checked
+when an outline is stored; one that would not come back exactly is not stored), with one
+reserved integer for -0.0. Each file
+is named by a digest of everything its entries depend on: the text file by both font files,
+the HarfBuzz package and ``VERSION``, the phrase file by the BudouX package and ``VERSION``
+(bump it when the shaping, outlining or phrase rules of text.py / linebreak.py change).
+Files live in ``cache_dir()/text`` (``LANDSCAPE_CACHE`` overrides the folder) and are
+``diskcache`` containers: damaged ones read as empty, writers rename complete files into
+place and merge with whatever another process stored meanwhile.
+"""
+
+from __future__ import annotations
+
+import sys
+from array import array
+from math import copysign
+from pathlib import Path
+from typing import Any
+
+from .diskcache import file_key, read_container, write_container
+
+VERSION = 1
+_MAX_BYTES = 64 << 20  # a file growing past this starts over with one run's entries
+_ARGS = {"M": 2, "L": 2, "C": 6, "Z": 0}
+_INT32 = 1 << 31
+_NEG_ZERO = -_INT32  # stands for -0.0 (baseline points of glyphs: ``round(-0.0 * k, 2)``)
+
+Ops = tuple[tuple[str, tuple[float, ...]], ...]
+Glyphs = tuple[tuple[int, float, float], ...]
+
+
+class CacheFile:
+    """One cache file: JSON values, and records of a JSON head plus a run of 32-bit integers
+    (kept in one binary blob: JSON numbers parse slowly). Read on first use; ``save``
+    writes what this process added."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path  # None: caching disabled (nothing read or written)
+        self._loaded = False
+        self._values: dict[str, dict[str, Any]] = {}
+        self._records: dict[str, dict[str, list[Any]]] = {}  # key → [head, offset, count] into _ints
+        self._ints = array("i")
+        self._stamp: tuple[int, int, int] | None = None
+        self._new: dict[str, dict[str, Any]] = {}
+        self._new_records: dict[str, dict[str, tuple[Any, list[int]]]] = {}
+
+    def _load(self) -> None:
+        self._loaded = True
+        if self.path is None:
+            return
+        self._stamp = file_key(self.path)
+        found = _read(self.path)
+        if found:
+            self._values, self._records, self._ints = found
+
+    def get(self, section: str, key: str) -> Any:
+        """The value stored under ``key`` (None when absent)."""
+        if not self._loaded:
+            self._load()
+        return self._values.get(section, {}).get(key)
+
+    def put(self, section: str, key: str, value: Any) -> None:
+        """Remember a JSON-serialisable value (floats, ints, strings, lists) for later runs."""
+        if self.path is None:
+            return
+        if not self._loaded:
+            self._load()
+        self._values.setdefault(section, {})[key] = value
+        self._new.setdefault(section, {})[key] = value
+
+    def record(self, section: str, key: str) -> tuple[Any, list[int]] | None:
+        """The (head, integers) stored under ``key``, None when absent."""
+        if not self._loaded:
+            self._load()
+        hit = self._records.get(section, {}).get(key)
+        if not isinstance(hit, list) or len(hit) != 3:
+            return None
+        head, offset, count = hit
+        if not isinstance(offset, int) or not isinstance(count, int) or offset < 0 or count < 0 \
+                or offset + count > len(self._ints):
+            return None
+        return head, self._ints[offset:offset + count].tolist()
+
+    def put_record(self, section: str, key: str, head: Any, ints: list[int]) -> None:
+        """Remember a JSON head and integers (each in the 32-bit range) for later runs."""
+        if self.path is None:
+            return
+        if not self._loaded:
+            self._load()
+        self._records.setdefault(section, {})[key] = [head, len(self._ints), len(ints)]
+        self._ints.extend(ints)
+        self._new_records.setdefault(section, {})[key] = (head, ints)
+
+    def save(self) -> None:
+        """Write this process's new entries, merged into the file as it is now on disk."""
+        if self.path is None or not (self._new or self._new_records):
+            return
+        if file_key(self.path) == self._stamp:
+            values, records, ints = self._values, self._records, self._ints
+        else:  # another process wrote meanwhile: its entries and ours
+            values, records, ints = _read(self.path) or ({}, {}, array("i"))
+            self._merge(values, records, ints)
+        if ints.itemsize * len(ints) > _MAX_BYTES:
+            values, records, ints = {}, {}, array("i")
+            self._merge(values, records, ints)
+        doc = {"values": values, "records": records, "byteorder": sys.byteorder}
+        if write_container(self.path, doc, ints.tobytes()):
+            self._stamp = file_key(self.path)
+            self._values, self._records, self._ints = values, records, ints
+            self._new, self._new_records = {}, {}
+
+    def _merge(self, values: dict[str, dict[str, Any]], records: dict[str, dict[str, list[Any]]],
+               ints: array) -> None:
+        """Add this process's new entries to another copy of the contents."""
+        for name, entries in self._new.items():
+            values.setdefault(name, {}).update(entries)
+        for name, items in self._new_records.items():
+            for key, (head, numbers) in items.items():
+                records.setdefault(name, {})[key] = [head, len(ints), len(numbers)]
+                ints.extend(numbers)
+
+
+def _read(path: Path) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, list[Any]]], array] | None:
+    found = read_container(path)
+    if found is None:
+        return None
+    doc, blob = found
+    ints = array("i")
+    try:
+        values, records = doc["values"], doc["records"]
+        if doc["byteorder"] != sys.byteorder or len(blob) % ints.itemsize or not all(
+                isinstance(d, dict) and all(isinstance(s, dict) for s in d.values()) for d in (values, records)):
+            return None  # single entries are checked when read (``record``, the callers)
+    except (KeyError, TypeError):
+        return None
+    ints.frombytes(blob)
+    return values, records, ints
+
+
+def outline_record(ops: Ops) -> tuple[str, list[int]] | None:
+    """An outline as op letters and integer hundredths; None when a coordinate would not come
+    back exactly (not a multiple of 0.01, or out of range)."""
+    if any(op not in _ARGS or len(args) != _ARGS[op] for op, args in ops):
+        return None
+    flat = [v for _, args in ops for v in args]
+    ints = [_NEG_ZERO if v == 0 and copysign(1.0, v) < 0 else round(v * 100) for v in flat]
+    if any(d != _NEG_ZERO and (d / 100 != v or not -_INT32 < d < _INT32) for d, v in zip(ints, flat)):
+        return None
+    return "".join(op for op, _ in ops), ints
+
+
+def outline_from(letters: Any, ints: list[int]) -> Ops | None:
+    """The outline ``outline_record`` stored; None when the record is not of that form."""
+    if not isinstance(letters, str) or not set(letters) <= _ARGS.keys() \
+            or sum(_ARGS[op] for op in letters) != len(ints):
+        return None
+    values = [d / 100 if d != _NEG_ZERO else -0.0 for d in ints]
+    ops = []
+    i = 0
+    for op in letters:
+        n = _ARGS[op]
+        ops.append((op, tuple(values[i:i + n])))
+        i += n
+    return tuple(ops)
+
+
+def glyphs_record(glyphs: Glyphs) -> list[int] | None:
+    """Shaped glyphs (id, x, y in font units) as integers; None unless every position is a
+    whole number (HarfBuzz positions in font units are)."""
+    ints = [int(v) for g in glyphs for v in g]
+    if any(float(d) != v or (v == 0 and copysign(1.0, v) < 0) or not -_INT32 < d < _INT32
+           for d, v in zip(ints, [v for g in glyphs for v in g])):
+        return None
+    return ints
+
+
+def glyphs_from(ints: list[int]) -> Glyphs | None:
+    """The glyphs ``glyphs_record`` stored; None when the record is not of that form."""
+    if len(ints) % 3:
+        return None
+    return tuple((g, float(x), float(y)) for g, x, y in zip(ints[0::3], ints[1::3], ints[2::3]))
+
+
+_OPEN: dict[Path, CacheFile] = {}
+
+
+def _open(name: str, parts: list[Any]) -> CacheFile:
+    from .fingerprint import digest
+    from .text import cache_dir
+
+    path = cache_dir() / "text" / f"{name}-{digest([VERSION, sys.byteorder, *parts])}.bin"
+    if path not in _OPEN:
+        _OPEN[path] = CacheFile(path)
+    return _OPEN[path]
+
+
+def _package(name: str) -> Any:
+    """Digest of an installed package's files (None when it is not installed)."""
+    import importlib.util
+
+    from .fingerprint import tree_digest
+
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return tree_digest(Path(list(spec.submodule_search_locations)[0]))
+
+
+def text_cache(fonts: list[Path]) -> CacheFile:
+    """The cache of metrics, shapes and outlines made from these font files with HarfBuzz."""
+    from .fingerprint import file_digest
+
+    try:
+        return _open("shapes", [[file_digest(f) for f in fonts], _package("uharfbuzz")])
+    except OSError:
+        return CacheFile(None)
+
+
+_PHRASES: dict[Path, CacheFile] = {}
+
+
+def phrase_cache() -> CacheFile:
+    """The cache of BudouX phrases (Simplified Chinese model), one per cache folder."""
+    from .text import cache_dir
+
+    folder = cache_dir()
+    if folder not in _PHRASES:
+        try:
+            _PHRASES[folder] = _open("phrases", [_package("budoux")])
+        except OSError:
+            _PHRASES[folder] = CacheFile(None)
+    return _PHRASES[folder]
+
+
+def save_all() -> None:
+    """Write every open cache file that has new entries."""
+    for cache in _OPEN.values():
+        cache.save()
+
+
+def forget() -> None:
+    """Drop the open cache files without saving: the next use reads them from disk again."""
+    _OPEN.clear()
+    _PHRASES.clear()

@@ -1,0 +1,127 @@
+"""Text cache (renderer/textcache.py): warm runs draw the same bytes without HarfBuzz or
+BudouX; entries come back exactly; damaged files and concurrent writers are harmless."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from renderer import text, textcache
+from renderer.diskcache import MAGIC, read_container
+from renderer.text import TextEngine
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ["Text Generation Inference", "Node.js / 0.10.2 — Don’t", "AI 工作负载 & GPU 调度平台", "全新有运达，。：",
+           "★ ✓ ☀ ⚡", "emoji 🚀 here", "ﬁ ligature", "x\u200by"]
+CHILD = ("import sys; from renderer.cli import main; code = main(sys.argv[1:]); "
+         "print('modules:', *(m for m in ('uharfbuzz', 'budoux') if m in sys.modules)); sys.exit(code)")
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty cache folder for this test."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("LANDSCAPE_CACHE", str(folder))
+    textcache.forget()
+    yield folder
+    textcache.forget()
+
+
+def _child(cache: Path, *args: str) -> tuple[str, bytes]:
+    out = cache.parent / "out"
+    env = {**os.environ, "LANDSCAPE_CACHE": str(cache)}
+    run = subprocess.run([sys.executable, "-c", CHILD, *args, "--format", "svg", "-o", str(out)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=True)
+    svg = next(out.glob("*.svg"))
+    return run.stdout.splitlines()[-1].removeprefix("modules:").strip(), svg.read_bytes()
+
+
+@pytest.mark.parametrize("args", [("render", "data/ai-infra.yaml"),
+                                  ("mandala", "data/ai-infra-mandala.yaml", "--lang", "zh-CN")])
+def test_warm_run_draws_the_same_bytes_without_harfbuzz_or_budoux(cache: Path, args: tuple[str, ...]) -> None:
+    cold_modules, cold = _child(cache, *args)
+    assert "uharfbuzz" in cold_modules
+    warm_modules, warm = _child(cache, *args)
+    assert warm == cold
+    assert warm_modules == ""
+
+
+def _snapshot(engine: TextEngine) -> list[str]:
+    """Everything the engine gives for SAMPLES, as exact text (repr keeps -0.0 and float bits)."""
+    out = []
+    for bold in (False, True):
+        for s in SAMPLES:
+            shaped = engine.shape(s, bold)
+            out.append(repr((shaped.glyphs, shaped.advance, sorted(shaped.missing))))
+            for size in (13.0, 9.5, 31.25):
+                out.append(repr([(g.ops, x, y) for g, x, y in engine.outline(s, 1.5, 20.0, size, bold)]))
+            out.append(repr(engine.wrap(s, 13.0, 60.0, bold, lang="zh-CN")))
+        out.append(repr((engine.ascent(13.0, bold), engine.descent(13.0, bold))))
+    return out
+
+
+def test_entries_come_back_exactly(cache: Path) -> None:
+    cold = _snapshot(TextEngine())
+    textcache.save_all()
+    assert len(list((cache / "text").glob("*.bin"))) == 2  # shapes and phrases
+    textcache.forget()
+    warm_engine = TextEngine()
+    assert _snapshot(warm_engine) == cold
+    assert warm_engine.faces == {}  # nothing was opened: every answer came from the file
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
+def test_a_damaged_file_reads_as_empty_and_is_rewritten(cache: Path, damage: str) -> None:
+    cold = _snapshot(TextEngine())
+    textcache.save_all()
+    textcache.forget()
+    path = next((cache / "text").glob("shapes-*.bin"))
+    raw = bytearray(path.read_bytes())
+    if damage == "truncate":
+        raw = raw[: len(raw) // 2]
+    elif damage == "flip":
+        raw[len(raw) // 2] ^= 0x40
+    elif damage == "garbage":
+        raw = bytearray(MAGIC + os.urandom(200))
+    else:
+        raw = bytearray()
+    path.write_bytes(bytes(raw))
+    assert read_container(path) is None
+    engine = TextEngine()
+    assert _snapshot(engine) == cold
+    assert engine.faces  # recomputed
+    textcache.save_all()
+    assert read_container(path) is not None
+
+
+def test_concurrent_writers_leave_one_whole_file(cache: Path) -> None:
+    script = ("import sys; from renderer.text import TextEngine; from renderer import textcache; e = TextEngine(); "
+              "[e.outline(f'{sys.argv[1]} {i}', 0, 0, 13) for i in range(40)]; textcache.save_all()")
+    env = {**os.environ, "LANDSCAPE_CACHE": str(cache)}
+    procs = [subprocess.Popen([sys.executable, "-c", script, word], cwd=ROOT, env=env) for word in
+             ("alpha", "beta", "gamma", "delta")]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0, 0]
+    files = sorted(p.name for p in (cache / "text").iterdir())
+    assert len(files) == 1 and files[0].startswith("shapes-")  # no temporary file left behind
+    doc, _ = read_container(cache / "text" / files[0])
+    shaped = doc["records"]["shaped"]
+    complete = [w for w in ("alpha", "beta", "gamma", "delta") if all(f"0|zh-Hans|{w} {i}" in shaped for i in range(40))]
+    assert complete  # writers merge; a lost race only costs the loser's entries a recomputation
+
+
+def test_the_file_is_named_by_the_font_files(cache: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    TextEngine().measure("abc", 13)
+    textcache.save_all()
+    before = {p.name for p in (cache / "text").glob("shapes-*.bin")}
+    copy = tmp_path / "font.otf"
+    original = text.font_path
+    copy.write_bytes(original(True).read_bytes() + b"\0")
+    monkeypatch.setattr(text, "font_path", lambda bold: copy if bold else original(bold))
+    TextEngine().measure("abc", 13)
+    textcache.save_all()
+    after = {p.name for p in (cache / "text").glob("shapes-*.bin")}
+    assert len(after) == 2 and before < after
