@@ -18,7 +18,7 @@ from .frame import SPLIT_GAP, Frame, FrameGeometry
 from .layout import Box, NoFit, Placed, Region, overlaps, place, rows_needed
 from .model import LIGHT, Band, Dataset, LayoutRules, Project, Theme, check_groups
 from .paint import Painter
-from .plan import Slab, SlabPx, local_fill, make_slabs, smallest, stack, sub_slabs
+from .plan import Slab, SlabPx, fill_rows, local_fill, make_slabs, row_shares, shares, smallest, stack, sub_slabs
 from .scene import Group, Node, Scene
 from .text import TextEngine
 
@@ -26,6 +26,8 @@ SPLIT_CHOICES = tuple(f / 100 for f in range(20, 81, 5))  # vertical split posit
 SUB_BAND_MIN = 12  # with chart.sub_bands: auto, a band part is cut into sub-bands from this many cards
 SUB_BAND_FILL = 0.7  # … when each subcategory fills this share of a row
 SPLIT_SAVING = 0.15  # the split leaves its nominal place only when that saves this share of chart height
+ROW_QUANTUM = 1
+TARGET_DRIFT = 2  # a slab drawn more than this many rows from its share hints its cards in the drawn slab
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class Result:
     split_x: float = 50.0  # the split's x hint (0–100)
     # group id -> drawn slabs of its band: (lo, hi hint, top px, bottom px)
     band_extents: dict[str, tuple[tuple[float, float, float, float], ...]] = field(default_factory=dict)
+    # group id -> the slabs its cards are hinted in, as band_extents (the layout's own proportions)
+    hint_extents: dict[str, tuple[tuple[float, float, float, float], ...]] = field(default_factory=dict)
     card_h: float = 34.0  # px
     gap: float = 8.0  # px
 
@@ -76,12 +80,12 @@ class Result:
         slabs = self.band_extents.get(group)
         if not slabs:
             return px, y1 - y / 100 * (y1 - y0)
-        lo_all = min(s[0] for s in slabs)
-        hi_all = max(s[1] for s in slabs)
-        yc = min(max(y, lo_all), hi_all)
-        for lo, hi, top, bottom in slabs:
+        yc = min(max(y, min(s[0] for s in slabs)), max(s[1] for s in slabs))
+        half = self.gap / 2
+        for (lo, hi, top, bottom), (_, _, ttop, tbottom) in zip(slabs, self.hint_extents.get(group, slabs)):
             if lo <= yc <= hi:
-                return px, SlabPx(Slab("", None, "", lo, hi), top, bottom).hint_y(yc, self.card_h, self.gap / 2)
+                nominal = SlabPx(Slab("", None, "", lo, hi), ttop, tbottom).hint_y(yc, self.card_h, half)
+                return px, SlabPx(Slab("", None, "", lo, hi), top, bottom).clamp_y(nominal, self.card_h, half)
         return px, y1 - y / 100 * (y1 - y0)
 
 
@@ -112,6 +116,7 @@ class _Plan:
     slabs: list[SlabPx]
     strip_rows: list[int]
     needs: list[float]
+    targets: list[SlabPx]  # where each slab's cards are hinted: its share of the chart, or as drawn
 
 
 class _Builder:
@@ -302,9 +307,21 @@ class _Builder:
         fr = self.geo.layout(width, chart_h, strips)
         ix0, iy0, ix1, iy1 = fr.inner
         total = iy1 - iy0 - (self.chart_need([]) - 2 * r.chart_padding)
-        heights = local_fill(needs, [s.span for s in self.slabs], total)
-        return _Plan(frame=fr, split_f=f, slabs=stack(self.slabs, heights, iy0, SPLIT_GAP), strip_rows=strips,
-                     needs=needs)
+        spans = [s.span for s in self.slabs]
+        caps = [s.caption for s in self.slabs]
+        start = row_shares(spans, caps, total, self.pitch)
+        coarse = [c + ROW_QUANTUM * math.ceil((n - c) / (ROW_QUANTUM * self.pitch) - 1e-6) * self.pitch
+                  for n, c in zip(needs, caps)]
+        start = fill_rows(coarse, caps, start, self.pitch) or start
+        rows = fill_rows(needs, caps, start, self.pitch)
+        drawn = stack(self.slabs, rows or local_fill(needs, spans, total), iy0, SPLIT_GAP)
+        targets = drawn
+        if rows is not None:
+            # hinted where the layout's proportions put them, unless the slab is drawn far from there
+            nominal = stack(self.slabs, shares(spans, total), iy0, SPLIT_GAP)
+            targets = [n if max(abs(n.top - d.top), abs(n.bottom - d.bottom)) <= TARGET_DRIFT * self.pitch else d
+                       for n, d in zip(nominal, drawn)]
+        return _Plan(frame=fr, split_f=f, slabs=drawn, strip_rows=strips, needs=needs, targets=targets)
 
     def _too_big(self, slots: list[_Slot], needs: list[float], width: float, height: float, cap: float) -> None:
         r = self.rules
@@ -352,7 +369,7 @@ class _Builder:
                 rid = f"strip/{r.strips[s.strip].id}"
             else:
                 sp = plan.slabs[s.slab]  # type: ignore[index]
-                hy = sp.hint_y(s.y, s.spec.h, r.gap / 2)
+                hy = sp.clamp_y(plan.targets[s.slab].hint_y(s.y, s.spec.h, r.gap / 2), s.spec.h, r.gap / 2)  # type: ignore[index]
                 rid = f"{sp.slab.id}/{s.horiz}"
             out.append(Box(id=p.slug, w=s.spec.w, h=s.spec.h, hx=hx, hy=hy, region=rid))
         return out
@@ -450,13 +467,16 @@ class _Builder:
                       background=pt.theme.background, children=tuple(nodes))
         self._check_frame(scene)
         extents: dict[str, list[tuple[float, float, float, float]]] = {}
-        for sp in plan.slabs:
+        hinted: dict[str, list[tuple[float, float, float, float]]] = {}
+        for sp, tp in zip(plan.slabs, plan.targets):
             if sp.slab.band is not None:
                 for g in sp.slab.band.groups:
                     extents.setdefault(g, []).append((sp.slab.lo, sp.slab.hi, sp.top, sp.bottom))
+                    hinted.setdefault(g, []).append((sp.slab.lo, sp.slab.hi, tp.top, tp.bottom))
         metrics = self._metrics(reports, placed, regions, overflow, scene, plan)
         return Result(scene=scene, boxes=tuple(reports), metrics=metrics, chart=fr.inner, split=split,
                       split_x=r.split_x, band_extents={g: tuple(v) for g, v in extents.items()},
+                      hint_extents={g: tuple(v) for g, v in hinted.items()},
                       card_h=r.card.height, gap=r.gap)
 
     def _card_report(self, s: CardSpec, pl: Placed, hb: Box, quad: str, band: Band | None) -> BoxReport:

@@ -1,15 +1,19 @@
 """Layout engine: boxes in, positions out; draws nothing, knows no fonts.
 
 Placement is exact by construction. Each card belongs to one rectangular *region*
-(its category band cut by the quadrant its hints name). A region holds rows of
-fixed pitch (card height + gap), so rows never overlap. Cards are assigned to rows
-by dynamic programming over the cards sorted by y hint (contiguous runs, each run
-fitting the row width), minimising the squared vertical displacement. Inside a row
-the x positions solve ``min Σ (x_i − hint_i)²`` subject to ``x_{i+1} ≥ x_i + w_i + gap``
-and the region bounds; with ``z_i = x_i − offset_i`` this is isotonic regression,
-solved exactly by pool-adjacent-violators and clamping. The order of x hints in a
-row is kept, no two cards overlap, every card lies inside its region, and the same
-input always gives the same output. When a region is too small the engine raises
+(its category band cut by the quadrant its hints name). Cards are placed one at a time in
+input (file) order, so a card added at the end of the file never moves an earlier one:
+first freely (the free spot nearest the card's hint, ``gap`` px from every placed card),
+and where that runs out of room, on the region's *row lattice* (rows of fixed pitch = card
+height + gap, at fixed offsets from the region's edge, so a region that grows or moves by
+whole rows keeps its rows where they were): each card takes the free stretch of a row nearest
+its hint, and when no row has a stretch wide enough, the row that costs least is solved again
+with it (``min Σ (x_i − hint_i)²`` subject to ``x_{i+1} ≥ x_i + w_i + gap`` and the region
+bounds, which with ``z_i = x_i − offset_i`` is isotonic regression, solved exactly by
+pool-adjacent-violators and clamping). Should both fail, cards are assigned to rows by
+dynamic programming over the cards sorted by y hint (contiguous runs, each fitting the row
+width), which always succeeds when the region holds the rows ``rows_needed`` counts. The
+same input always gives the same output. When a region is too small the engine raises
 ``NoFit`` with the missing height; the caller grows the chart or reports it.
 All coordinates are px, y down.
 """
@@ -96,31 +100,23 @@ def place(boxes: list[Box], regions: list[Region], gap: float) -> dict[str, Plac
 
 
 def _place_region(boxes: list[Box], region: Region, gap: float) -> list[Placed]:
-    """Rows always work when the region is tall enough; a region of few cards is also placed
-    freely, and the placement with the smaller Σ displacement² wins."""
-    free = _place_free(boxes, region, gap) if len(boxes) <= FREE_CARDS else None
-    try:
-        rows = _place_rows(boxes, region, gap)
-    except NoFit:
-        if free is None:
-            raise
-        return free
-    if free is not None and _cost(free, boxes) < _cost(rows, boxes) - 1e-6:
-        return free
-    return rows
-
-
-def _cost(placed: list[Placed], boxes: list[Box]) -> float:
-    """Σ squared distance (px²) between placed and hinted centres."""
-    hint = {b.id: b for b in boxes}
-    return sum((p.x + p.w / 2 - hint[p.id].hx) ** 2 + (p.y + p.h / 2 - hint[p.id].hy) ** 2 for p in placed)
+    """Free placement while it finds room, then the row lattice, then rows by dynamic
+    programming (always exact when the region is tall enough). The first two go in file order."""
+    if len(boxes) <= FREE_CARDS:
+        free = _place_free(boxes, region, gap)
+        if free is not None:
+            return free
+    return _place_lattice(boxes, region, gap) or _place_rows(boxes, region, gap)
 
 
 def _place_free(boxes: list[Box], region: Region, gap: float) -> list[Placed] | None:
-    """Each box, in input (file) order, so that appended cards never move earlier ones, at the free spot nearest its hint: the hint itself, or beside,
-    above or below a box already placed (or at a corner of two of them), inside the region and
-    ``gap`` px from every other box. None when some box finds no spot (the caller uses rows)."""
+    """Each box, in input (file) order, so that appended cards never move earlier ones, at the free
+    spot nearest its hint: the hint itself, or beside, above or below a box already placed (or at a
+    corner of two of them), inside the region, ``gap`` px from every other box, and left of every
+    box beside it hinted further right. None when some box finds no spot (the caller uses the row
+    lattice)."""
     done: list[Placed] = []
+    key = {b.id: (b.hx, b.id) for b in boxes}
     for b in boxes:
         if b.w > region.width + 1e-9 or b.h > region.height + 1e-9:
             return None
@@ -138,13 +134,72 @@ def _place_free(boxes: list[Box], region: Region, gap: float) -> list[Placed] | 
             d = (x - tx) ** 2 + (y - ty) ** 2
             if best is not None and d >= best[0]:
                 continue
-            if all(x >= p.x + p.w + gap - 1e-9 or p.x >= x + b.w + gap - 1e-9
-                   or y >= p.y + p.h + gap - 1e-9 or p.y >= y + b.h + gap - 1e-9 for p in done):
+            if all((y >= p.y + p.h + gap - 1e-9 or p.y >= y + b.h + gap - 1e-9)
+                   or (x >= p.x + p.w + gap - 1e-9 if key[p.id] < key[b.id] else p.x >= x + b.w + gap - 1e-9)
+                   for p in done):
                 best = (d, x, y)
         if best is None:
             return None
         done.append(Placed(id=b.id, x=best[1], y=best[2], w=b.w, h=b.h, region=region.id))
     return done
+
+
+def lattice(region: Region, row_h: float, gap: float) -> list[float]:
+    """Row tops (px) of ``region``: as many rows of pitch ``row_h + gap`` as fit, the block centred,
+    so the rows sit at the same offsets whenever the region's height changes by whole pitches."""
+    pitch = row_h + gap
+    span = region.height + gap
+    n = int(math.floor(span / pitch + 1e-9))
+    if n < 1:
+        return []
+    rest = span - n * pitch
+    return [region.y0 + max(rest, 0.0) / 2 + k * pitch for k in range(n)]
+
+
+def _place_lattice(boxes: list[Box], region: Region, gap: float) -> list[Placed] | None:
+    """Each box in file order on the row lattice: in each row, the stretch between the cards hinted
+    left and right of it, the nearest to its hint wins; when no row has one wide enough, the row
+    whose least-squares re-solve with it costs least (only that row's cards move). Rows keep the
+    order of x hints. None when no row can take some box."""
+    row_h = max(b.h for b in boxes)
+    tops = lattice(region, row_h, gap)
+    if not tops or any(b.w > region.width + 1e-9 for b in boxes):
+        return None
+    rows: list[list[tuple[float, Box]]] = [[] for _ in tops]
+    for b in boxes:
+        tx = b.hx - b.w / 2
+        best: tuple[float, int, float] | None = None
+        for r, top in enumerate(tops):
+            dy = (top + row_h / 2 - b.hy) ** 2
+            if best is not None and dy >= best[0]:
+                continue
+            left = [(x, o) for x, o in rows[r] if (o.hx, o.id) < (b.hx, b.id)]
+            right = [x for x, o in rows[r] if (o.hx, o.id) > (b.hx, b.id)]
+            lo = max((x + o.w + gap for x, o in left), default=region.x0)
+            hi = min(right, default=region.x1 + gap) - gap - b.w
+            if hi >= lo - 1e-9:
+                cx = min(max(tx, lo), hi)
+                cost = dy + (cx - tx) ** 2
+                if best is None or cost < best[0] - 1e-9:
+                    best = (cost, r, cx)
+        if best is not None:
+            rows[best[1]].append((best[2], b))
+            continue
+        resolved: tuple[float, int, list[tuple[float, Box]]] | None = None
+        for r, top in enumerate(tops):
+            row = sorted([o for _, o in rows[r]] + [b], key=lambda o: (o.hx, o.id))
+            if sum(o.w for o in row) + gap * (len(row) - 1) > region.width + 1e-9:
+                continue
+            xs = _solve_row(row, region.x0, region.x1, gap)
+            cost = sum((x + o.w / 2 - o.hx) ** 2 + (top + row_h / 2 - o.hy) ** 2 for o, x in zip(row, xs))
+            cost -= sum((x + o.w / 2 - o.hx) ** 2 + (top + row_h / 2 - o.hy) ** 2 for x, o in rows[r])
+            if resolved is None or cost < resolved[0] - 1e-9:
+                resolved = (cost, r, list(zip(xs, row)))
+        if resolved is None:
+            return None
+        rows[resolved[1]] = resolved[2]
+    return [Placed(id=o.id, x=x, y=top + (row_h - o.h) / 2, w=o.w, h=o.h, region=region.id)
+            for top, row in zip(tops, rows) for x, o in row]
 
 
 def _place_rows(boxes: list[Box], region: Region, gap: float) -> list[Placed]:

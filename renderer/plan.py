@@ -4,15 +4,18 @@ vertical split sits, and how wide the canvas must be. Knows no fonts and draws n
 The chart is a stack of *slabs*, top to bottom: each band's part above and below the horizontal
 split (a band that straddles it gives two), and the stretches no band covers. A slab needs the
 rows its fuller quadrant needs (``rows × pitch`` px) and at least the height of its band's label;
-each slab starts at its share of the chart height in proportion to its nominal hint range, and
-a slab that needs more borrows it from its nearest neighbours with spare (``local_fill``), so a
-growing band moves only the slabs between it and its lender.
-A card's y hint maps the slab's nominal range onto the range its centre can take in the drawn slab.
+each slab starts with its share of the chart height in whole rows, in proportion to its nominal
+hint range (``row_shares``), and a slab that needs more borrows whole rows from its nearest
+neighbours with a spare row (``fill_rows``), so the rows of every slab stay on their lattice and a
+growing band moves only the cards in the rows that change hands. When whole rows cannot cover the
+needs, px are shared instead (``local_fill``). A card's y hint maps the slab's nominal range onto
+its share of the chart (``SlabPx.hint_y``), moved into the drawn slab (``SlabPx.clamp_y``).
 All lengths are px; hints are 0–100.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -72,8 +75,7 @@ def local_fill(needs: list[float], spans: list[float], total: float) -> list[flo
     edits move few cards. Needs alone when they exceed ``total``."""
     if sum(needs) >= total - 1e-9:
         return list(needs)
-    weight = sum(spans) or 1.0
-    heights = [total * sp / weight for sp in spans]
+    heights = shares(spans, total)
     spare = [h - n for h, n in zip(heights, needs)]
     for i in range(len(heights)):
         short = needs[i] - heights[i]
@@ -87,6 +89,54 @@ def local_fill(needs: list[float], spans: list[float], total: float) -> list[flo
                     heights[i] += take
                     short -= take
             d += 1
+    return heights
+
+
+def shares(spans: list[float], total: float) -> list[float]:
+    """Each slab's share (px) of ``total`` in proportion to its nominal range: the heights the
+    layout's author drew, and where every card is hinted (``SlabPx.hint_y``)."""
+    weight = sum(spans) or 1.0
+    return [total * sp / weight for sp in spans]
+
+
+def row_shares(spans: list[float], caps: list[float], total: float, pitch: float) -> list[float]:
+    """``shares`` in whole rows: each slab gets its caption (px) plus rows of ``pitch`` px in
+    proportion to its nominal range (largest remainders), the last slab the px left over. Depends
+    only on the layout and the chart height, never on the cards."""
+    rows = max(0, math.floor((total - sum(caps)) / pitch + 1e-6))
+    quota = shares(spans, rows)
+    whole = [math.floor(q + 1e-9) for q in quota]
+    order = sorted(range(len(quota)), key=lambda i: (-(quota[i] - whole[i]), i))
+    for i in order[:rows - sum(whole)]:
+        whole[i] += 1
+    heights = [c + k * pitch for c, k in zip(caps, whole)]
+    if heights:
+        heights[-1] += total - sum(heights)
+    return heights
+
+
+def fill_rows(needs: list[float], caps: list[float], base: list[float], pitch: float) -> list[float] | None:
+    """Heights (px) that start at ``base`` and change by whole rows only: a slab short of rows for
+    its need borrows rows (``pitch`` px each) from the nearest slabs with a spare row, above and
+    below in turn. Rows on the lattice of a slab that moves or grows by whole rows stay where they
+    were, so a card added to one band moves few others. ``caps`` are the px above the rows (sub-band
+    captions). None when whole rows cannot cover every need."""
+    eps = 1e-6
+    want = [max(0, math.ceil((n - c) / pitch - eps)) for n, c in zip(needs, caps)]
+    have = [max(0, math.floor((h - c) / pitch + eps)) for h, c in zip(base, caps)]
+    heights = list(base)
+    for i in range(len(heights)):
+        d = 1
+        while have[i] < want[i] and d < len(heights):
+            for j in (i - d, i + d):
+                while 0 <= j < len(heights) and have[j] > want[j] and have[i] < want[i]:
+                    have[j] -= 1
+                    heights[j] -= pitch
+                    have[i] += 1
+                    heights[i] += pitch
+            d += 1
+        if have[i] < want[i]:
+            return None
     return heights
 
 
@@ -128,6 +178,12 @@ class SlabPx:
         s = self.slab
         t = 0.5 if s.span <= 0 else (min(max(y, s.lo), s.hi) - s.lo) / s.span
         return lo_c - t * (lo_c - hi_c)
+
+    def clamp_y(self, cy: float, card_h: float, half_gap: float) -> float:
+        """``cy`` (px) moved into the range a card centre can take in this slab."""
+        lo_c = self.bottom - half_gap - card_h / 2
+        hi_c = self.top + self.slab.caption + half_gap + card_h / 2
+        return (lo_c + hi_c) / 2 if lo_c < hi_c else min(max(cy, hi_c), lo_c)
 
 
 def stack(slabs: list[Slab], heights: list[float], y0: float, split_gap: float) -> list[SlabPx]:

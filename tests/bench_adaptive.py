@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.skewed import MAP, make_landscape2  # noqa: E402
+from tests.stability import moved_counts  # noqa: E402
 
 LANDSCAPE = [sys.executable, "-m", "renderer"]
 
@@ -53,6 +54,12 @@ def main() -> None:
         canvas = f"{m['canvas_width']:.0f} × {m['canvas_height']:.0f}"
         print(f"{n:>6} {canvas:>13} {m['aspect']:>6.2f} {m['fill']:>6.1%} {m['overlaps']:>8} {m['cards_outside']:>7} "
               f"{m['seconds']:>6.2f}")
+    print("\nlayout stability, default data: unchanged cards moved by 10 additions (16 seeds; target ≤ 5%)")
+    for where, anywhere in (("appended to the file", False), ("inserted anywhere", True)):
+        total, counts = moved_counts(range(16), anywhere=anywhere)
+        ordered = sorted(counts)
+        print(f"  {where:22s} median {statistics.median(counts):5.1f} of {total} = {statistics.median(counts) / total:5.1%}"
+              f"   mean {statistics.mean(counts):5.1f}   best {ordered[0]}   worst {ordered[-1]}")
 
 
 if __name__ == "__main__":

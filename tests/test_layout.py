@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from renderer.layout import Box, NoFit, Placed, Region, overlaps, place, rows_needed
+from renderer.layout import Box, NoFit, Placed, Region, lattice, overlaps, place, rows_needed, spread
 
 GAP = 8.0
 
@@ -45,12 +45,18 @@ def test_order_of_x_hints_is_kept_in_a_row() -> None:
 
 
 def test_row_solution_is_the_least_squares_optimum() -> None:
-    # two cards hinted at the same point: optimum puts them symmetric around it
+    # two intervals hinted at the same point: the row solver puts them symmetric around it
+    starts = spread([500, 500], [100, 100], 0, 1000, 10)
+    assert starts[0] + 100 + 10 == pytest.approx(starts[1])
+    assert (starts[0] + 50 + starts[1] + 50) / 2 == pytest.approx(500)
+
+
+def test_first_card_in_the_file_keeps_its_hint() -> None:
+    """Placement goes in file order: the first of two cards hinted at one point sits on it."""
     region = Region("r", 0, 0, 1000, 40)
     out = place([Box("a", 100, 30, 500, 20, "r"), Box("b", 100, 30, 500, 20, "r")], [region], 10)
-    assert out["a"].x + 100 + 10 == pytest.approx(out["b"].x)
-    centre = (out["a"].x + 50 + out["b"].x + 50) / 2
-    assert centre == pytest.approx(500)
+    assert out["a"].x == pytest.approx(450)
+    assert out["b"].x == pytest.approx(560)
 
 
 def test_cards_pushed_against_region_edge_stay_inside() -> None:
@@ -175,3 +181,26 @@ def test_random_landscapes_through_the_builder(spec: list[tuple[float, float, st
 
 
 _ENGINE: dict[str, object] = {}
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.floats(0, 500), st.floats(34, 400), st.integers(1, 5), st.sampled_from([-1, 1]))
+def test_lattice_rows_stay_when_a_region_grows_by_whole_rows(y0: float, h: float, k: int, side: int) -> None:
+    """A region that grows by k pitches (at its top or its bottom) keeps every row where it was."""
+    pitch = 34 + GAP
+    before = lattice(Region("r", 0, y0, 100, y0 + h), 34, GAP)
+    grown = Region("r", 0, y0 - k * pitch if side < 0 else y0, 100, y0 + h + (k * pitch if side > 0 else 0))
+    after = lattice(grown, 34, GAP)
+    assert len(after) == len(before) + k
+    assert all(any(abs(a - b) < 1e-6 for a in after) for b in before)
+
+
+def test_a_card_appended_to_a_full_region_moves_only_its_row() -> None:
+    """On the row lattice, a card that finds no free stretch re-solves one row; other rows stay."""
+    region = Region("r", 0, 0, 400, 3 * (30 + GAP) - GAP)
+    boxes = [Box(f"c{i}", 110, 30, 60 + 130 * (i % 3), 15 + 38 * (i // 3), "r") for i in range(9)]
+    before = place(boxes, [region], GAP)
+    after = place(boxes + [Box("new", 40, 30, 200, 15, "r")], [region], GAP)  # no stretch of 40 px is free
+    moved = {k for k, v in before.items() if after[k] != v}
+    assert moved and len({round(before[k].y) for k in moved}) == 1  # one row re-solved, the others stay
+    assert overlaps(list(after.values()), GAP - 1e-6) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from renderer.model import Band
-from renderer.plan import local_fill, make_slabs, smallest
+from renderer.plan import fill_rows, local_fill, make_slabs, row_shares, smallest
 
 
 def test_slabs_cut_bands_at_the_split_and_cover_gaps() -> None:
@@ -40,3 +40,25 @@ def test_smallest_finds_the_first_true_value() -> None:
 
     assert smallest(0, 1000, ok) == 37 and len(calls) < 20
     assert smallest(0, 10, lambda k: False) is None
+
+
+def test_row_shares_are_whole_rows_in_proportion() -> None:
+    # 10 rows of 42 px after the 10 px caption: quotas 2.5, 5, 2.5 → the first remainder wins the spare row
+    assert row_shares([1, 2, 1], [0, 0, 10], 430, 42) == pytest.approx([126, 210, 94])
+    heights = row_shares([1, 2, 1], [0, 0, 0], 440, 42)
+    assert sum(heights) == pytest.approx(440) and heights[-1] == pytest.approx(104)  # 2 rows + 20 px left over
+
+
+def test_fill_rows_lends_whole_rows_from_the_nearest_spare() -> None:
+    base = [84.0, 84.0, 84.0, 168.0]
+    heights = fill_rows([42, 42, 126, 42], [0, 0, 0, 0], base, 42)
+    assert heights == [84.0, 42.0, 126.0, 168.0]  # the neighbour above lends one row; the far slab keeps its own
+
+
+def test_a_need_within_a_slabs_rows_changes_nothing() -> None:
+    base = [84.0, 126.0, 84.0]
+    assert fill_rows([42, 60, 42], [0, 0, 0], base, 42) == fill_rows([42, 100, 42], [0, 0, 0], base, 42) == base
+
+
+def test_fill_rows_gives_up_when_rows_cannot_cover_the_needs() -> None:
+    assert fill_rows([126, 84], [0, 0], [100.0, 100.0], 42) is None  # 3 + 2 rows wanted, 2 + 2 fit
