@@ -84,3 +84,12 @@ def test_tall_images_drawn_in_bands_match_one_pass(engine, monkeypatch: pytest.M
     banded = Image.open(io.BytesIO(render_png(scene, 1.0)))
     assert banded.size == whole.size
     assert ImageChops.difference(banded.convert("RGB"), whole.convert("RGB")).getbbox() is None
+
+
+def test_cffi_module_matches_the_declarations(tmp_path) -> None:
+    """cairoffi.py is what cffi generates from cairolib.DECLARATIONS (regenerate with
+    ``python -m renderer.backends.cairolib`` after editing them)."""
+    from renderer.backends.cairolib import MODULE, write_module
+
+    write_module(tmp_path / "cairoffi.py")
+    assert (tmp_path / "cairoffi.py").read_text() == MODULE.read_text()
