@@ -25,7 +25,7 @@ from .errors import InputError, Warnings
 from .model import Dataset, LayoutRules, Project, Theme, check_groups, load_rules, parse_dataset, parse_rules
 from .scene import Group, Line, Node, Path as PathNode, Rect, Scene, Style, Text, walk
 from .text import TextEngine
-from .textcache import save_all
+from .diskcache import save_all
 from .yamlio import load_yaml_text
 
 MOVE_THRESHOLD = 5.0  # a hint change of at least this much in x or y (0–100) counts as moved

@@ -15,10 +15,40 @@ import os
 import struct
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Protocol, TypeVar
 
 MAGIC = b"landscape-cache/1\n"
 _HEAD = struct.Struct(">QQI")
+
+
+class Saving(Protocol):
+    """A cache object that writes what it learnt with ``save``."""
+
+    def save(self) -> None: ...
+
+
+T = TypeVar("T", bound=Saving)
+_SHARED: dict[Path, Any] = {}
+
+
+def shared(path: Path, make: Callable[[Path], T]) -> T:
+    """The one cache object of the file ``path`` in this process, made on first use."""
+    found = _SHARED.get(path)
+    if found is None:
+        found = _SHARED[path] = make(path)
+    return found
+
+
+def save_all() -> None:
+    """Write every cache object of this process that learnt something (a run calls it once it
+    has built its outputs)."""
+    for cache in list(_SHARED.values()):
+        cache.save()
+
+
+def forget() -> None:
+    """Drop the cache objects without saving: the next use reads their files again."""
+    _SHARED.clear()
 
 
 def read_container(path: Path) -> tuple[Any, bytes] | None:

@@ -169,7 +169,7 @@ def run(job: Job, warnings: Warnings, engine: Any = None) -> tuple[list[tuple[Pa
     """Every output of ``job`` as (path, bytes), plus a one-line summary. Each output carries
     the fingerprint of what it was made from (renderer/fingerprint.py)."""
     from .text import TextEngine
-    from .textcache import save_all
+    from .diskcache import save_all
 
     check_formats(job.formats, job.backend)
     parts = _file_parts(job)  # digests before reading: an input changed while rendering shows up as stale
@@ -254,12 +254,13 @@ def _logo_part(logo_dir: Path, refs: list[str] | None) -> Any:
 
 def _simple_icon(slug: str) -> Any:
     """What a simple-icons slug draws (its SVG and colour), the same on every platform."""
+    from .logos import LogoError, simple_icon
+
     try:
-        from simple_icons_pack import get_icon
-    except ImportError:  # pragma: no cover - declared dependency
+        icon = simple_icon(slug)
+    except LogoError:  # pragma: no cover - declared dependency
         return None
-    icon = get_icon(slug)
-    return None if icon is None else [icon.svg, icon.hex]
+    return None if icon is None else list(icon)
 
 
 def logo_refs(data: Any) -> list[str]:

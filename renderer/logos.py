@@ -3,21 +3,29 @@
 A logo that cannot be found or read, or that draws nothing, is reported once and replaced
 by a monogram. SVG logos are embedded as sanitised SVG (never rasterised for the SVG
 output); raster backends rasterise them on demand (``raster_of``, cached).
+
+Everything processed is kept in one cache file, ``cache_dir()/logos-v4.bin`` (a
+``diskcache`` container): sanitised logos and thumbnails by the digest of their file,
+rasterisations by the digest of the SVG and the size, and what a simple-icons slug draws
+by the state of the installed package (so a warm run loads neither the sanitiser nor the
+13 MB simple-icons library).
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+from .diskcache import file_key, read_container, shared, write_container
 from .limits import LIMITS
 
 _RASTER = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
-_CACHE_VERSION = 3
+_CACHE_VERSION = 4
+_MAX_CACHE_BYTES = 256 << 20  # a cache file growing past this starts over with one run's entries
 _DEFAULT_SIZE = (300.0, 150.0)  # px: what a browser gives an SVG without viewBox, width or height
 _UNIT_PX = {"": 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0}
 
@@ -68,9 +76,12 @@ def resolve_many(refs: list[str], logo_dir: Path) -> dict[str, Logo | str]:
         return {ref: _resolve_or_reason(ref, logo_dir) for ref in refs}
     from concurrent.futures import ProcessPoolExecutor
 
+    todo = [ref for ref in refs if _cached_file_logo(ref, logo_dir) is None]
     with ProcessPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(_resolve_or_reason, refs, [logo_dir] * len(refs), chunksize=16))
-    return dict(zip(refs, results))
+        for ref, entry in zip(todo, pool.map(_cache_entry, todo, [logo_dir] * len(todo), chunksize=16)):
+            if entry:
+                _store().put_image(*entry)
+    return {ref: _resolve_or_reason(ref, logo_dir) for ref in refs}
 
 
 def _resolve_or_reason(ref: str, logo_dir: Path) -> Logo | str:
@@ -80,91 +91,221 @@ def _resolve_or_reason(ref: str, logo_dir: Path) -> Logo | str:
         return str(exc)
 
 
-def _from_simple_icons(slug: str) -> Logo:
-    try:
-        from simple_icons_pack import get_icon
-    except ImportError:  # pragma: no cover - declared dependency
-        raise LogoError("simple-icons-pack is not installed") from None
+def simple_icon(slug: str) -> tuple[str, str] | None:
+    """The SVG and colour (hex) simple-icons has for ``slug``, None when it has none;
+    remembered per installed package, so a warm run does not load the library."""
+    key = repr((slug, icons_package()))
+    store = _store()
+    found = store.icon(key)
+    if found is not None:
+        return tuple(found) if isinstance(found, list) and len(found) == 2 else None  # type: ignore[return-value]
+    from simple_icons_pack import get_icon
+
     icon = get_icon(slug)
+    value = None if icon is None else (icon.svg, icon.hex)
+    store.put_icon(key, list(value) if value else False)
+    return value
+
+
+@lru_cache(maxsize=1)
+def icons_package() -> list[tuple[str, Any]]:
+    """Names and (size, mtime, inode) of the simple-icons package files: what its answers depend
+    on (an upgrade changes them, and cached answers are not used)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("simple_icons_pack")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - declared dependency
+        raise LogoError("simple-icons-pack is not installed")
+    folder = Path(list(spec.submodule_search_locations)[0])
+    return sorted((p.name, file_key(p)) for p in folder.iterdir() if p.is_file())
+
+
+def _from_simple_icons(slug: str) -> Logo:
+    icon = simple_icon(slug)
     if icon is None:
         raise LogoError(f"no simple-icons logo {slug!r}")
-    box = re.search(r'viewBox="([-\d.\s]+)"', icon.svg)
-    paths = re.findall(r'<path[^>]*\sd="([^"]+)"', icon.svg)
+    svg, color = icon
+    box = re.search(r'viewBox="([-\d.\s]+)"', svg)
+    paths = re.findall(r'<path[^>]*\sd="([^"]+)"', svg)
     if not box or not paths:
         raise LogoError(f"simple-icons logo {slug!r} has an unexpected shape")
     x, y, w, h = (float(v) for v in box.group(1).split())
-    return Logo(kind="path", width=w, height=h, d=" ".join(paths), color="#" + icon.hex.lower(), origin=(x, y))
+    return Logo(kind="path", width=w, height=h, d=" ".join(paths), color="#" + color.lower(), origin=(x, y))
 
 
-def _from_file(ref: str, logo_dir: Path) -> Logo:
+def _checked_file(ref: str, logo_dir: Path) -> tuple[Path, str]:
+    """The logo file of ``ref`` and its lower-case suffix, checked for size and type."""
     path = logo_path(ref, logo_dir)
     if path.stat().st_size > LIMITS.max_logo_bytes:
         raise LogoError(f"{ref} is larger than {LIMITS.max_logo_bytes // 1024} KiB")
-    data = path.read_bytes()
     suffix = path.suffix.lower()
     if suffix != ".svg" and suffix not in _RASTER:
         raise LogoError(f"{ref}: unsupported logo type {suffix!r} (use svg, png, jpeg or webp)")
-    key = hashlib.sha256(suffix.encode() + b"\0" + data).hexdigest()
-    cached = _cache_get(key)
+    return path, suffix
+
+
+def _file_cache_key(path: Path, suffix: str) -> str | None:
+    from .fingerprint import file_digest  # the digest the fingerprint took of the same file: hashed once
+
+    found = file_digest(path)
+    return f"file{suffix}:{found}" if found else None
+
+
+def _cached_file_logo(ref: str, logo_dir: Path) -> Logo | None:
+    try:
+        key = _file_cache_key(*_checked_file(ref, logo_dir))
+    except (LogoError, OSError):
+        return None
+    return _store().image(key) if key else None
+
+
+def _from_file(ref: str, logo_dir: Path) -> Logo:
+    path, suffix = _checked_file(ref, logo_dir)
+    key = _file_cache_key(path, suffix)
+    cached = _store().image(key) if key else None
     if cached is not None:
         return cached
+    logo = _process_file(ref, path, suffix)
+    if key:
+        _store().put_image(key, logo)
+    return logo
+
+
+def _process_file(ref: str, path: Path, suffix: str) -> Logo:
+    """A logo file sanitised (SVG) or made a PNG thumbnail (raster formats)."""
     from .sanitize import UnsafeLogo, raster_thumbnail, sanitize_svg  # ~6 ms of imports, only on a cache miss
 
+    data = path.read_bytes()
     try:
         if suffix == ".svg":
             clean = sanitize_svg(data)
             w, h = _svg_size(clean)
-            logo = Logo(kind="image", width=w, height=h, mime="image/svg+xml", data=clean)
-        else:
-            png, w, h = raster_thumbnail(data)
-            logo = Logo(kind="image", width=float(w), height=float(h), mime="image/png", data=png)
+            return Logo(kind="image", width=w, height=h, mime="image/svg+xml", data=clean)
+        png, pw, ph = raster_thumbnail(data)
+        return Logo(kind="image", width=float(pw), height=float(ph), mime="image/png", data=png)
     except UnsafeLogo as exc:
         raise LogoError(f"{ref} {exc}") from None
-    _cache_put(key, logo)
-    return logo
 
 
-def _cache_file(key: str) -> Path:
-    from .text import cache_dir
-
-    return cache_dir() / "logos" / f"{key[:2]}" / f"{key}-v{_CACHE_VERSION}.json"
-
-
-def _cache_get(key: str) -> Logo | None:
-    """A logo processed by an earlier run (sanitising large files is the slow part)."""
+def _cache_entry(ref: str, logo_dir: Path) -> tuple[str, Logo] | None:
+    """(cache key, processed logo) of a file reference (run on a worker process), None when
+    it cannot be used."""
     try:
-        raw = json.loads(_cache_file(key).read_text(encoding="utf-8"))
-        return Logo(kind="image", width=float(raw["w"]), height=float(raw["h"]), mime=raw["mime"],
-                    data=base64.b64decode(raw["data"]))
-    except (OSError, ValueError, KeyError, TypeError):
+        path, suffix = _checked_file(ref, logo_dir)
+        key = _file_cache_key(path, suffix)
+        return (key, _process_file(ref, path, suffix)) if key else None
+    except (LogoError, OSError):
         return None
 
 
-def _cache_put(key: str, logo: Logo) -> None:
-    import os
-    import tempfile
+class _Store:
+    """The logo cache file: images (width, height, MIME type, bytes) and simple-icons data by
+    key. Read on first use; ``save`` writes what this process added, merged into the file as
+    it is on disk then."""
 
-    target = _cache_file(key)
-    payload = {"w": logo.width, "h": logo.height, "mime": logo.mime, "data": base64.b64encode(logo.data).decode()}
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh)
-        os.replace(tmp, target)
-    except OSError:
-        pass  # the cache only saves time
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._loaded = False
+        self._stamp: tuple[int, int, int] | None = None
+        self._doc: dict[str, dict[str, Any]] = {"images": {}, "icons": {}}
+        self._blob = b""
+        self._new: dict[str, dict[str, Any]] = {"images": {}, "icons": {}}
+
+    def _load(self) -> None:
+        self._loaded = True
+        self._stamp = file_key(self.path)
+        found = _read_store(self.path)
+        if found:
+            self._doc, self._blob = found
+
+    def image(self, key: str) -> Logo | None:
+        """A stored image, None when absent (or its entry is not of the stored form)."""
+        if not self._loaded:
+            self._load()
+        new = self._new["images"].get(key)
+        if new is not None:
+            return new
+        entry = self._doc["images"].get(key)
+        try:
+            w, h, mime, offset, length = entry  # type: ignore[misc]
+            if not (isinstance(w, float) and isinstance(h, float) and isinstance(mime, str)
+                    and isinstance(offset, int) and isinstance(length, int)
+                    and 0 <= offset and 0 <= length and offset + length <= len(self._blob)):
+                return None
+        except (TypeError, ValueError):
+            return None
+        return Logo(kind="image", width=w, height=h, mime=mime, data=self._blob[offset:offset + length])
+
+    def put_image(self, key: str, logo: Logo) -> None:
+        """Remember a processed image for later runs."""
+        if not self._loaded:
+            self._load()
+        self._new["images"][key] = logo
+
+    def icon(self, key: str) -> Any:
+        """Stored simple-icons data ([svg, hex] or False for a slug it lacks), None when absent."""
+        if not self._loaded:
+            self._load()
+        new = self._new["icons"].get(key)
+        return new if new is not None else self._doc["icons"].get(key)
+
+    def put_icon(self, key: str, value: Any) -> None:
+        """Remember simple-icons data for later runs."""
+        if not self._loaded:
+            self._load()
+        self._new["icons"][key] = value
+
+    def save(self) -> None:
+        """Write this process's new entries (nothing when there are none)."""
+        if not any(self._new.values()):
+            return
+        doc, blob = (self._doc, self._blob) if file_key(self.path) == self._stamp else \
+            (_read_store(self.path) or ({"images": {}, "icons": {}}, b""))
+        if len(blob) > _MAX_CACHE_BYTES:
+            doc, blob = {"images": {}, "icons": {}}, b""
+        doc = {"images": dict(doc["images"]), "icons": {**doc["icons"], **self._new["icons"]}}
+        parts = [blob]
+        size = len(blob)
+        for key, logo in self._new["images"].items():
+            doc["images"][key] = [float(logo.width), float(logo.height), logo.mime, size, len(logo.data)]
+            parts.append(logo.data)
+            size += len(logo.data)
+        blob = b"".join(parts)
+        if write_container(self.path, doc, blob):
+            self._stamp = file_key(self.path)
+            self._doc, self._blob = doc, blob
+            self._new = {"images": {}, "icons": {}}
+
+
+def _read_store(path: Path) -> tuple[dict[str, dict[str, Any]], bytes] | None:
+    found = read_container(path)
+    if found is None:
+        return None
+    doc, blob = found
+    if not isinstance(doc, dict) or not all(isinstance(doc.get(k), dict) for k in ("images", "icons")):
+        return None
+    return {"images": doc["images"], "icons": doc["icons"]}, blob
+
+
+def _store() -> _Store:
+    from .text import cache_dir
+
+    return shared(cache_dir() / f"logos-v{_CACHE_VERSION}.bin", _Store)
 
 
 def prefetch_rasters(items: list[tuple[bytes, int]]) -> None:
     """Rasterise many SVG logos (bytes, px) into the cache on two processes."""
-    todo = list(dict.fromkeys(items))
+    todo = [(svg, px) for svg, px in dict.fromkeys(items) if _store().image(_raster_key(svg, px)) is None]
     if len(todo) < 64:
         return
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=2) as pool:
-        list(pool.map(_raster_or_none, [svg for svg, _ in todo], [px for _, px in todo], chunksize=16))
+        pngs = list(pool.map(_raster_or_none, [svg for svg, _ in todo], [px for _, px in todo], chunksize=16))
+    for (svg, px), png in zip(todo, pngs):
+        if png is not None:
+            _store().put_image(_raster_key(svg, px), Logo(kind="image", width=0.0, height=0.0, mime="image/png",
+                                                          data=png))
 
 
 def _raster_or_none(svg: bytes, px: int) -> bytes | None:
@@ -174,10 +315,14 @@ def _raster_or_none(svg: bytes, px: int) -> bytes | None:
         return None
 
 
+def _raster_key(svg: bytes, px: int) -> str:
+    return f"raster{px}:{hashlib.sha256(svg).hexdigest()}"
+
+
 def raster_of(svg: bytes, px: int) -> bytes:
     """A PNG of a sanitised SVG logo, ``px`` on its longest side, for raster backends (cached)."""
-    key = hashlib.sha256(svg + f"\0raster{px}\0v{_CACHE_VERSION}".encode()).hexdigest()
-    cached = _cache_get(key)
+    key = _raster_key(svg, px)
+    cached = _store().image(key)
     if cached is not None:
         return cached.data
     w, h = _svg_size(svg)
@@ -189,7 +334,7 @@ def raster_of(svg: bytes, px: int) -> bytes:
         png = cairosvg.svg2png(bytestring=_for_cairosvg(svg), output_width=pw, output_height=ph, unsafe=False)
     except Exception as exc:  # noqa: BLE001 - any failure of a third-party renderer is a bad logo
         raise LogoError(f"logo cannot be rasterised ({exc.__class__.__name__})") from None
-    _cache_put(key, Logo(kind="image", width=pw, height=ph, mime="image/png", data=png))
+    _store().put_image(key, Logo(kind="image", width=float(pw), height=float(ph), mime="image/png", data=png))
     return png
 
 

@@ -23,7 +23,7 @@ from math import copysign
 from pathlib import Path
 from typing import Any
 
-from .diskcache import file_key, read_container, write_container
+from .diskcache import file_key, read_container, shared, write_container
 
 VERSION = 1
 _MAX_BYTES = 64 << 20  # a file growing past this starts over with one run's entries
@@ -187,17 +187,11 @@ def glyphs_from(ints: list[int]) -> Glyphs | None:
     return tuple((g, float(x), float(y)) for g, x, y in zip(ints[0::3], ints[1::3], ints[2::3]))
 
 
-_OPEN: dict[Path, CacheFile] = {}
-
-
-def _open(name: str, parts: list[Any]) -> CacheFile:
+def _path(name: str, parts: list[Any]) -> Path:
     from .fingerprint import digest
     from .text import cache_dir
 
-    path = cache_dir() / "text" / f"{name}-{digest([VERSION, sys.byteorder, *parts])}.bin"
-    if path not in _OPEN:
-        _OPEN[path] = CacheFile(path)
-    return _OPEN[path]
+    return cache_dir() / "text" / f"{name}-{digest([VERSION, sys.byteorder, *parts])}.bin"
 
 
 def _package(name: str) -> Any:
@@ -217,34 +211,24 @@ def text_cache(fonts: list[Path]) -> CacheFile:
     from .fingerprint import file_digest
 
     try:
-        return _open("shapes", [[file_digest(f) for f in fonts], _package("uharfbuzz")])
+        return shared(_path("shapes", [[file_digest(f) for f in fonts], _package("uharfbuzz")]), CacheFile)
     except OSError:
         return CacheFile(None)
 
 
-_PHRASES: dict[Path, CacheFile] = {}
+_PHRASES: dict[Path, Path | None] = {}  # cache folder → its phrase file (the digest is computed once)
 
 
 def phrase_cache() -> CacheFile:
-    """The cache of BudouX phrases (Simplified Chinese model), one per cache folder."""
+    """The cache of BudouX phrases (Simplified Chinese model)."""
     from .text import cache_dir
 
     folder = cache_dir()
     if folder not in _PHRASES:
         try:
-            _PHRASES[folder] = _open("phrases", [_package("budoux")])
+            _PHRASES[folder] = _path("phrases", [_package("budoux")])
         except OSError:
-            _PHRASES[folder] = CacheFile(None)
-    return _PHRASES[folder]
+            _PHRASES[folder] = None
+    path = _PHRASES[folder]
+    return shared(path, CacheFile) if path else CacheFile(None)
 
-
-def save_all() -> None:
-    """Write every open cache file that has new entries."""
-    for cache in _OPEN.values():
-        cache.save()
-
-
-def forget() -> None:
-    """Drop the open cache files without saving: the next use reads them from disk again."""
-    _OPEN.clear()
-    _PHRASES.clear()

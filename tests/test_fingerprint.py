@@ -11,7 +11,7 @@ import pytest
 
 import renderer
 from renderer import fingerprint as fp
-from renderer import text
+from renderer import logos, text
 
 from .conftest import FIXTURES, ROOT
 
@@ -232,6 +232,7 @@ def test_simple_icons_logo_change(project: Path, cli, monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(simple_icons_pack, "get_icon",
                         lambda slug: Changed(original(slug)) if slug == "kubernetes" else original(slug))
+    monkeypatch.setattr(logos, "icons_package", lambda: [("upgraded", None)])  # its files changed
     code, lines = check(cli, project)
     assert code == 1 and names(lines) == LANDSCAPE and "(logos changed)" in lines[0]
 

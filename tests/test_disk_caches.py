@@ -1,5 +1,6 @@
-"""Text cache (renderer/textcache.py): warm runs draw the same bytes without HarfBuzz or
-BudouX; entries come back exactly; damaged files and concurrent writers are harmless."""
+"""Disk caches (renderer/textcache.py, the logo store in renderer/logos.py): warm runs draw
+the same bytes without HarfBuzz, BudouX, the logo sanitiser or the simple-icons library;
+entries come back exactly; damaged files and concurrent writers are harmless."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from renderer import text, textcache
+from renderer import diskcache, logos, text
 from renderer.diskcache import MAGIC, read_container
 from renderer.text import TextEngine
 
@@ -18,7 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ["Text Generation Inference", "Node.js / 0.10.2 — Don’t", "AI 工作负载 & GPU 调度平台", "全新有运达，。：",
            "★ ✓ ☀ ⚡", "emoji 🚀 here", "ﬁ ligature", "x\u200by"]
 CHILD = ("import sys; from renderer.cli import main; code = main(sys.argv[1:]); "
-         "print('modules:', *(m for m in ('uharfbuzz', 'budoux') if m in sys.modules)); sys.exit(code)")
+         "print('modules:', *(m for m in ('uharfbuzz', 'budoux', 'renderer.sanitize', 'simple_icons_pack') "
+         "if m in sys.modules)); sys.exit(code)")
 
 
 @pytest.fixture
@@ -26,9 +28,9 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh, empty cache folder for this test."""
     folder = tmp_path / "cache"
     monkeypatch.setenv("LANDSCAPE_CACHE", str(folder))
-    textcache.forget()
+    diskcache.forget()
     yield folder
-    textcache.forget()
+    diskcache.forget()
 
 
 def _child(cache: Path, *args: str) -> tuple[str, bytes]:
@@ -42,7 +44,7 @@ def _child(cache: Path, *args: str) -> tuple[str, bytes]:
 
 @pytest.mark.parametrize("args", [("render", "data/ai-infra.yaml"),
                                   ("mandala", "data/ai-infra-mandala.yaml", "--lang", "zh-CN")])
-def test_warm_run_draws_the_same_bytes_without_harfbuzz_or_budoux(cache: Path, args: tuple[str, ...]) -> None:
+def test_warm_run_draws_the_same_bytes_without_loading_libraries(cache: Path, args: tuple[str, ...]) -> None:
     cold_modules, cold = _child(cache, *args)
     assert "uharfbuzz" in cold_modules
     warm_modules, warm = _child(cache, *args)
@@ -66,9 +68,9 @@ def _snapshot(engine: TextEngine) -> list[str]:
 
 def test_entries_come_back_exactly(cache: Path) -> None:
     cold = _snapshot(TextEngine())
-    textcache.save_all()
+    diskcache.save_all()
     assert len(list((cache / "text").glob("*.bin"))) == 2  # shapes and phrases
-    textcache.forget()
+    diskcache.forget()
     warm_engine = TextEngine()
     assert _snapshot(warm_engine) == cold
     assert warm_engine.faces == {}  # nothing was opened: every answer came from the file
@@ -77,8 +79,8 @@ def test_entries_come_back_exactly(cache: Path) -> None:
 @pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
 def test_a_damaged_file_reads_as_empty_and_is_rewritten(cache: Path, damage: str) -> None:
     cold = _snapshot(TextEngine())
-    textcache.save_all()
-    textcache.forget()
+    diskcache.save_all()
+    diskcache.forget()
     path = next((cache / "text").glob("shapes-*.bin"))
     raw = bytearray(path.read_bytes())
     if damage == "truncate":
@@ -94,13 +96,13 @@ def test_a_damaged_file_reads_as_empty_and_is_rewritten(cache: Path, damage: str
     engine = TextEngine()
     assert _snapshot(engine) == cold
     assert engine.faces  # recomputed
-    textcache.save_all()
+    diskcache.save_all()
     assert read_container(path) is not None
 
 
 def test_concurrent_writers_leave_one_whole_file(cache: Path) -> None:
-    script = ("import sys; from renderer.text import TextEngine; from renderer import textcache; e = TextEngine(); "
-              "[e.outline(f'{sys.argv[1]} {i}', 0, 0, 13) for i in range(40)]; textcache.save_all()")
+    script = ("import sys; from renderer.text import TextEngine; from renderer import diskcache; e = TextEngine(); "
+              "[e.outline(f'{sys.argv[1]} {i}', 0, 0, 13) for i in range(40)]; diskcache.save_all()")
     env = {**os.environ, "LANDSCAPE_CACHE": str(cache)}
     procs = [subprocess.Popen([sys.executable, "-c", script, word], cwd=ROOT, env=env) for word in
              ("alpha", "beta", "gamma", "delta")]
@@ -115,13 +117,42 @@ def test_concurrent_writers_leave_one_whole_file(cache: Path) -> None:
 
 def test_the_file_is_named_by_the_font_files(cache: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     TextEngine().measure("abc", 13)
-    textcache.save_all()
+    diskcache.save_all()
     before = {p.name for p in (cache / "text").glob("shapes-*.bin")}
     copy = tmp_path / "font.otf"
     original = text.font_path
     copy.write_bytes(original(True).read_bytes() + b"\0")
     monkeypatch.setattr(text, "font_path", lambda bold: copy if bold else original(bold))
     TextEngine().measure("abc", 13)
-    textcache.save_all()
+    diskcache.save_all()
     after = {p.name for p in (cache / "text").glob("shapes-*.bin")}
     assert len(after) == 2 and before < after
+
+
+def test_many_logos_sanitised_on_workers_are_stored_once(cache: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "logos"
+    folder.mkdir()
+    refs = []
+    for i in range(70):  # past the two-process threshold
+        (folder / f"l{i}.svg").write_text(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {10 + i} 10">'
+                                          f'<rect width="{i + 1}" height="5"/></svg>')
+        refs.append(f"l{i}.svg")
+    cold = logos.resolve_many(refs, folder)
+    diskcache.save_all()
+    doc, _ = read_container(cache / "logos-v4.bin")
+    assert len(doc["images"]) == 70
+    diskcache.forget()
+    assert logos.resolve_many(refs, folder) == cold
+
+
+def test_a_damaged_logo_store_reads_as_empty(cache: Path) -> None:
+    ref = ("render", "data/ai-infra.yaml")
+    _, cold = _child(cache, *ref)
+    store = cache / "logos-v4.bin"
+    raw = bytearray(store.read_bytes())
+    raw[len(raw) // 3] ^= 0x01
+    store.write_bytes(bytes(raw))
+    assert read_container(store) is None
+    modules, again = _child(cache, *ref)
+    assert again == cold and "renderer.sanitize" in modules
+    assert read_container(store) is not None
