@@ -134,6 +134,7 @@ class _Builder:
         self.pitch = rules.card.height + rules.gap
         self.slabs = make_slabs(rules.bands, rules.split_y)
         self.strip_label = {f"strip/{s.id}": s.label for s in rules.strips}
+        self._widths: tuple[list[_Slot], dict[tuple[int, str], list[float]], list[list[float]]] | None = None
 
     # ------------------------------------------------------------ slots
 
@@ -222,19 +223,30 @@ class _Builder:
         half = self.rules.gap / 2
         return (ix0, sx - half - 2), (sx + half + 2, ix1), sx
 
+    def widths_in_hint_order(self, slots: list[_Slot]) -> tuple[dict[tuple[int, str], list[float]], list[list[float]]]:
+        """Card widths (px) per slab side and per strip, top hint first (as ``rows_needed`` counts
+        them); computed once per list of slots."""
+        if self._widths is None or self._widths[0] is not slots:
+            def order(s: _Slot) -> tuple[float, float, str]:
+                return -s.y, s.spec.project.x, s.spec.project.slug
+            sides: dict[tuple[int, str], list[_Slot]] = {}
+            strips: list[list[_Slot]] = [[] for _ in self.rules.strips]
+            for s in slots:
+                if s.slab is not None:
+                    sides.setdefault((s.slab, s.horiz), []).append(s)
+                elif s.strip is not None:
+                    strips[s.strip].append(s)
+            self._widths = (slots, {k: [s.spec.w for s in sorted(g, key=order)] for k, g in sides.items()},
+                            [[s.spec.w for s in sorted(g, key=order)] for g in strips])
+        return self._widths[1], self._widths[2]
+
     def demand(self, slots: list[_Slot], width: float, f: float, extra: dict[int, int]) -> list[float]:
         """Height (px) each slab needs at canvas ``width`` and split fraction ``f``."""
         left, right, _ = self.side_widths(width, f)
         widths = {"left": left[1] - left[0], "right": right[1] - right[0]}
-        members: dict[tuple[int, str], list[_Slot]] = {}
-        for s in slots:
-            if s.slab is not None:
-                members.setdefault((s.slab, s.horiz), []).append(s)
         rows = [0] * len(self.slabs)
-        for (i, horiz), group in members.items():
-            ordered = sorted(group, key=lambda s: (-s.y, s.spec.project.x, s.spec.project.slug))
-            n = rows_needed([s.spec.w for s in ordered], widths[horiz], self.rules.gap)
-            rows[i] = max(rows[i], n)
+        for (i, horiz), ws in self.widths_in_hint_order(slots)[0].items():
+            rows[i] = max(rows[i], rows_needed(ws, widths[horiz], self.rules.gap))
         needs = [(rows[i] + extra.get(i, 0)) * self.pitch + self.slabs[i].caption for i in range(len(self.slabs))]
         label_h = self.geo.band_tag_h + 4 if self.geo.band_col_w else 0.0
         for band in self.rules.bands:
@@ -247,12 +259,8 @@ class _Builder:
     def strip_rows(self, slots: list[_Slot], width: float) -> list[int]:
         """Rows each strip needs at canvas ``width`` (at least its declared rows)."""
         x0, x1 = self.geo.chart_x(width)
-        out = []
-        for i, strip in enumerate(self.rules.strips):
-            ws = [s.spec.w for s in sorted((s for s in slots if s.strip == i),
-                                           key=lambda s: (-s.y, s.spec.project.x, s.spec.project.slug))]
-            out.append(max(strip.rows, rows_needed(ws, x1 - x0, self.rules.gap)))
-        return out
+        return [max(strip.rows, rows_needed(ws, x1 - x0, self.rules.gap))
+                for strip, ws in zip(self.rules.strips, self.widths_in_hint_order(slots)[1])]
 
     def chart_need(self, needs: list[float]) -> float:
         """Chart border height (px) that holds slabs of these heights."""

@@ -127,20 +127,20 @@ def _place_free(boxes: list[Box], region: Region, gap: float) -> list[Placed] | 
         cands = [(x, ty) for x in xs] + [(tx, y) for y in ys]
         cands += [(x, y) for p in near for q in near
                   for x in (p.x - gap - b.w, p.x + p.w + gap) for y in (q.y - gap - b.h, q.y + q.h + gap)]
-        best: tuple[float, float, float] | None = None
-        for x, y in cands:
+        spots = []
+        for i, (x, y) in enumerate(cands):
             x = min(max(x, region.x0), region.x1 - b.w)
             y = min(max(y, region.y0), region.y1 - b.h)
-            d = (x - tx) ** 2 + (y - ty) ** 2
-            if best is not None and d >= best[0]:
-                continue
-            if all((y >= p.y + p.h + gap - 1e-9 or p.y >= y + b.h + gap - 1e-9)
-                   or (x >= p.x + p.w + gap - 1e-9 if key[p.id] < key[b.id] else p.x >= x + b.w + gap - 1e-9)
-                   for p in done):
-                best = (d, x, y)
+            spots.append(((x - tx) ** 2 + (y - ty) ** 2, i, x, y))
+        spots.sort()
+        mine = key[b.id]
+        best = next(((x, y) for _, _, x, y in spots
+                     if all((y >= p.y + p.h + gap - 1e-9 or p.y >= y + b.h + gap - 1e-9)
+                            or (x >= p.x + p.w + gap - 1e-9 if key[p.id] < mine else p.x >= x + b.w + gap - 1e-9)
+                            for p in done)), None)
         if best is None:
             return None
-        done.append(Placed(id=b.id, x=best[1], y=best[2], w=b.w, h=b.h, region=region.id))
+        done.append(Placed(id=b.id, x=best[0], y=best[1], w=b.w, h=b.h, region=region.id))
     return done
 
 
