@@ -26,7 +26,6 @@ SPLIT_CHOICES = tuple(f / 100 for f in range(20, 81, 5))  # vertical split posit
 SUB_BAND_MIN = 12  # with chart.sub_bands: auto, a band part is cut into sub-bands from this many cards
 SUB_BAND_FILL = 0.7  # … when each subcategory fills this share of a row
 SPLIT_SAVING = 0.15  # the split leaves its nominal place only when that saves this share of chart height
-ROW_QUANTUM = 1
 TARGET_DRIFT = 2  # a slab drawn more than this many rows from its share hints its cards in the drawn slab
 
 
@@ -317,11 +316,11 @@ class _Builder:
         total = iy1 - iy0 - (self.chart_need([]) - 2 * r.chart_padding)
         spans = [s.span for s in self.slabs]
         caps = [s.caption for s in self.slabs]
-        start = row_shares(spans, caps, total, self.pitch)
-        coarse = [c + ROW_QUANTUM * math.ceil((n - c) / (ROW_QUANTUM * self.pitch) - 1e-6) * self.pitch
-                  for n, c in zip(needs, caps)]
-        start = fill_rows(coarse, caps, start, self.pitch) or start
-        rows = fill_rows(needs, caps, start, self.pitch)
+        cards = [0] * len(self.slabs)
+        for s in slots:
+            if s.slab is not None:
+                cards[s.slab] += 1
+        rows = fill_rows(needs, caps, row_shares(spans, caps, total, self.pitch), self.pitch, cards)
         drawn = stack(self.slabs, rows or local_fill(needs, spans, total), iy0, SPLIT_GAP)
         targets = drawn
         if rows is not None:

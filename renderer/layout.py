@@ -1,20 +1,20 @@
 """Layout engine: boxes in, positions out; draws nothing, knows no fonts.
 
 Placement is exact by construction. Each card belongs to one rectangular *region*
-(its category band cut by the quadrant its hints name). Cards are placed one at a time in
-input (file) order, so a card added at the end of the file never moves an earlier one:
-first freely (the free spot nearest the card's hint, ``gap`` px from every placed card),
-and where that runs out of room, on the region's *row lattice* (rows of fixed pitch = card
-height + gap, at fixed offsets from the region's edge, so a region that grows or moves by
-whole rows keeps its rows where they were): each card takes the free stretch of a row nearest
-its hint, and when no row has a stretch wide enough, the row that costs least is solved again
-with it (``min Σ (x_i − hint_i)²`` subject to ``x_{i+1} ≥ x_i + w_i + gap`` and the region
-bounds, which with ``z_i = x_i − offset_i`` is isotonic regression, solved exactly by
-pool-adjacent-violators and clamping). Should both fail, cards are assigned to rows by
-dynamic programming over the cards sorted by y hint (contiguous runs, each fitting the row
-width), which always succeeds when the region holds the rows ``rows_needed`` counts. The
-same input always gives the same output. When a region is too small the engine raises
-``NoFit`` with the missing height; the caller grows the chart or reports it.
+(its category band cut by the quadrant its hints name). A region holds a *row lattice*: rows of
+fixed pitch (card height + gap) at fixed offsets from its edge, so a region that grows or moves
+by whole rows keeps its rows where they were. Cards are placed one at a time in input (file)
+order, so a card added at the end of the file never moves an earlier one: each takes the
+stretch of a row between the cards hinted left and right of it that lies nearest its hint; when
+no row has a stretch wide enough, the row that costs least is solved again with it
+(``min Σ (x_i − hint_i)²`` subject to ``x_{i+1} ≥ x_i + w_i + gap`` and the region bounds, which
+with ``z_i = x_i − offset_i`` is isotonic regression, solved exactly by pool-adjacent-violators
+and clamping). Should no row take some card, cards are assigned to rows by dynamic programming
+over the cards sorted by y hint (contiguous runs, each fitting the row width), which always
+succeeds when the region holds the rows ``rows_needed`` counts. The order of x hints in a row
+is kept, no two cards overlap, every card lies inside its region, and the same input always
+gives the same output. When a region is too small the engine raises ``NoFit`` with the missing
+height; the caller grows the chart or reports it.
 All coordinates are px, y down.
 """
 
@@ -69,7 +69,6 @@ class Placed:
     region: str
 
 
-FREE_CARDS = 40  # regions with at most this many cards also try free placement
 EXACT_ROW_COST = 40  # regions with at most this many cards weigh horizontal crowding when choosing rows
 
 
@@ -100,48 +99,9 @@ def place(boxes: list[Box], regions: list[Region], gap: float) -> dict[str, Plac
 
 
 def _place_region(boxes: list[Box], region: Region, gap: float) -> list[Placed]:
-    """Free placement while it finds room, then the row lattice, then rows by dynamic
-    programming (always exact when the region is tall enough). The first two go in file order."""
-    if len(boxes) <= FREE_CARDS:
-        free = _place_free(boxes, region, gap)
-        if free is not None:
-            return free
+    """The row lattice in file order; rows by dynamic programming (always exact when the region is
+    tall enough) when the lattice finds no row for some card."""
     return _place_lattice(boxes, region, gap) or _place_rows(boxes, region, gap)
-
-
-def _place_free(boxes: list[Box], region: Region, gap: float) -> list[Placed] | None:
-    """Each box, in input (file) order, so that appended cards never move earlier ones, at the free
-    spot nearest its hint: the hint itself, or beside, above or below a box already placed (or at a
-    corner of two of them), inside the region, ``gap`` px from every other box, and left of every
-    box beside it hinted further right. None when some box finds no spot (the caller uses the row
-    lattice)."""
-    done: list[Placed] = []
-    key = {b.id: (b.hx, b.id) for b in boxes}
-    for b in boxes:
-        if b.w > region.width + 1e-9 or b.h > region.height + 1e-9:
-            return None
-        tx, ty = b.hx - b.w / 2, b.hy - b.h / 2
-        near = sorted(done, key=lambda p: (abs(p.x + p.w / 2 - b.hx) + abs(p.y + p.h / 2 - b.hy), p.id))[:8]
-        xs = [tx] + [v for p in done for v in (p.x - gap - b.w, p.x + p.w + gap)]
-        ys = [ty] + [v for p in done for v in (p.y - gap - b.h, p.y + p.h + gap)]
-        cands = [(x, ty) for x in xs] + [(tx, y) for y in ys]
-        cands += [(x, y) for p in near for q in near
-                  for x in (p.x - gap - b.w, p.x + p.w + gap) for y in (q.y - gap - b.h, q.y + q.h + gap)]
-        spots = []
-        for i, (x, y) in enumerate(cands):
-            x = min(max(x, region.x0), region.x1 - b.w)
-            y = min(max(y, region.y0), region.y1 - b.h)
-            spots.append(((x - tx) ** 2 + (y - ty) ** 2, i, x, y))
-        spots.sort()
-        mine = key[b.id]
-        best = next(((x, y) for _, _, x, y in spots
-                     if all((y >= p.y + p.h + gap - 1e-9 or p.y >= y + b.h + gap - 1e-9)
-                            or (x >= p.x + p.w + gap - 1e-9 if key[p.id] < mine else p.x >= x + b.w + gap - 1e-9)
-                            for p in done)), None)
-        if best is None:
-            return None
-        done.append(Placed(id=b.id, x=best[0], y=best[1], w=b.w, h=b.h, region=region.id))
-    return done
 
 
 def lattice(region: Region, row_h: float, gap: float) -> list[float]:
@@ -152,49 +112,47 @@ def lattice(region: Region, row_h: float, gap: float) -> list[float]:
     n = int(math.floor(span / pitch + 1e-9))
     if n < 1:
         return []
-    rest = span - n * pitch
-    return [region.y0 + max(rest, 0.0) / 2 + k * pitch for k in range(n)]
+    rest = max(span - n * pitch, 0.0)
+    return [region.y0 + rest / 2 + k * pitch for k in range(n)]
 
 
 def _place_lattice(boxes: list[Box], region: Region, gap: float) -> list[Placed] | None:
     """Each box in file order on the row lattice: in each row, the stretch between the cards hinted
-    left and right of it, the nearest to its hint wins; when no row has one wide enough, the row
-    whose least-squares re-solve with it costs least (only that row's cards move). Rows keep the
-    order of x hints. None when no row can take some box."""
+    left and right of it; the nearest to its hint wins. When no row has a stretch wide enough, the
+    row whose least-squares re-solve with it costs least takes it (only that row's cards move).
+    Rows keep the order of x hints. None when no row can take some box."""
     row_h = max(b.h for b in boxes)
     tops = lattice(region, row_h, gap)
     if not tops or any(b.w > region.width + 1e-9 for b in boxes):
         return None
     rows: list[list[tuple[float, Box]]] = [[] for _ in tops]
     for b in boxes:
-        tx = b.hx - b.w / 2
+        tx, mine = b.hx - b.w / 2, (b.hx, b.id)
         best: tuple[float, int, float] | None = None
-        for r, top in enumerate(tops):
+        for k, top in enumerate(tops):
             dy = (top + row_h / 2 - b.hy) ** 2
             if best is not None and dy >= best[0]:
                 continue
-            left = [(x, o) for x, o in rows[r] if (o.hx, o.id) < (b.hx, b.id)]
-            right = [x for x, o in rows[r] if (o.hx, o.id) > (b.hx, b.id)]
-            lo = max((x + o.w + gap for x, o in left), default=region.x0)
-            hi = min(right, default=region.x1 + gap) - gap - b.w
+            lo = max((x + o.w + gap for x, o in rows[k] if (o.hx, o.id) < mine), default=region.x0)
+            hi = min((x for x, o in rows[k] if (o.hx, o.id) > mine), default=region.x1 + gap) - gap - b.w
             if hi >= lo - 1e-9:
                 cx = min(max(tx, lo), hi)
                 cost = dy + (cx - tx) ** 2
                 if best is None or cost < best[0] - 1e-9:
-                    best = (cost, r, cx)
+                    best = (cost, k, cx)
         if best is not None:
             rows[best[1]].append((best[2], b))
             continue
         resolved: tuple[float, int, list[tuple[float, Box]]] | None = None
-        for r, top in enumerate(tops):
-            row = sorted([o for _, o in rows[r]] + [b], key=lambda o: (o.hx, o.id))
+        for k, top in enumerate(tops):
+            row = sorted([o for _, o in rows[k]] + [b], key=lambda o: (o.hx, o.id))
             if sum(o.w for o in row) + gap * (len(row) - 1) > region.width + 1e-9:
                 continue
             xs = _solve_row(row, region.x0, region.x1, gap)
             cost = sum((x + o.w / 2 - o.hx) ** 2 + (top + row_h / 2 - o.hy) ** 2 for o, x in zip(row, xs))
-            cost -= sum((x + o.w / 2 - o.hx) ** 2 + (top + row_h / 2 - o.hy) ** 2 for x, o in rows[r])
+            cost -= sum((x + o.w / 2 - o.hx) ** 2 + (top + row_h / 2 - o.hy) ** 2 for x, o in rows[k])
             if resolved is None or cost < resolved[0] - 1e-9:
-                resolved = (cost, r, list(zip(xs, row)))
+                resolved = (cost, k, list(zip(xs, row)))
         if resolved is None:
             return None
         rows[resolved[1]] = resolved[2]

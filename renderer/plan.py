@@ -115,28 +115,34 @@ def row_shares(spans: list[float], caps: list[float], total: float, pitch: float
     return heights
 
 
-def fill_rows(needs: list[float], caps: list[float], base: list[float], pitch: float) -> list[float] | None:
+def fill_rows(needs: list[float], caps: list[float], base: list[float], pitch: float,
+              cards: list[int] | None = None) -> list[float] | None:
     """Heights (px) that start at ``base`` and change by whole rows only: a slab short of rows for
-    its need borrows rows (``pitch`` px each) from the nearest slabs with a spare row, above and
-    below in turn. Rows on the lattice of a slab that moves or grows by whole rows stay where they
-    were, so a card added to one band moves few others. ``caps`` are the px above the rows (sub-band
-    captions). None when whole rows cannot cover every need."""
+    its need borrows rows (``pitch`` px each), one at a time, from the slab with a spare row whose
+    lending moves the fewest cards (``cards`` per slab: every slab in between shifts by a row, the
+    lender loses one of its rows), the nearest on a tie. Rows on the lattice of a slab that moves or
+    grows by whole rows stay where they were, so a card added to one band moves few others. ``caps``
+    are the px above the rows (sub-band captions). None when whole rows cannot cover every need."""
     eps = 1e-6
     want = [max(0, math.ceil((n - c) / pitch - eps)) for n, c in zip(needs, caps)]
     have = [max(0, math.floor((h - c) / pitch + eps)) for h, c in zip(base, caps)]
+    weight = cards or [0] * len(base)
     heights = list(base)
     for i in range(len(heights)):
-        d = 1
-        while have[i] < want[i] and d < len(heights):
-            for j in (i - d, i + d):
-                while 0 <= j < len(heights) and have[j] > want[j] and have[i] < want[i]:
-                    have[j] -= 1
-                    heights[j] -= pitch
-                    have[i] += 1
-                    heights[i] += pitch
-            d += 1
-        if have[i] < want[i]:
-            return None
+        while have[i] < want[i]:
+            lenders = [j for j in range(len(heights)) if j != i and have[j] > want[j]]
+            if not lenders:
+                return None
+
+            def moved(j: int) -> tuple[float, int, int]:
+                between = sum(weight[min(i, j) + 1:max(i, j)])
+                return between + weight[j] / max(1, have[j]), abs(i - j), j
+
+            j = min(lenders, key=moved)
+            have[j] -= 1
+            heights[j] -= pitch
+            have[i] += 1
+            heights[i] += pitch
     return heights
 
 

@@ -89,8 +89,8 @@ def test_same_input_same_output() -> None:
 
 
 def test_appending_a_card_to_a_roomy_region_moves_no_other() -> None:
-    """Free placement goes in file order, so a project added at the end of the file leaves the
-    others where they were."""
+    """Placement goes in file order, so a project added at the end of the file leaves the others
+    where they were."""
     region = Region("r", 0, 0, 800, 400)
     boxes = [Box(f"c{i}", 90, 30, 50 + 100 * (i % 7), 60 + 90 * (i % 3), "r") for i in range(8)]
     before = place(boxes, [region], GAP)
@@ -102,9 +102,9 @@ def test_appending_a_card_to_a_roomy_region_moves_no_other() -> None:
 def test_rows_follow_y_hints() -> None:
     region = Region("r", 0, 0, 300, 300)
     out = place([Box("top", 100, 30, 150, 10, "r"), Box("bottom", 100, 30, 150, 290, "r")], [region], GAP)
-    assert out["top"].y < out["bottom"].y
-    assert out["top"].y == pytest.approx(0)
-    assert out["bottom"].y + 30 == pytest.approx(300)
+    rows = lattice(region, 30, GAP)  # 8 rows of 38 px in 308 px: the block 2 px from each edge
+    assert out["top"].y == pytest.approx(rows[0]) == pytest.approx(2)
+    assert out["bottom"].y == pytest.approx(rows[-1]) and out["bottom"].y + 30 == pytest.approx(298)
 
 
 cards = st.lists(
@@ -196,7 +196,7 @@ def test_lattice_rows_stay_when_a_region_grows_by_whole_rows(y0: float, h: float
 
 
 def test_a_card_appended_to_a_full_region_moves_only_its_row() -> None:
-    """On the row lattice, a card that finds no free stretch re-solves one row; other rows stay."""
+    """A card that finds no free stretch re-solves one row; the other rows stay."""
     region = Region("r", 0, 0, 400, 3 * (30 + GAP) - GAP)
     boxes = [Box(f"c{i}", 110, 30, 60 + 130 * (i % 3), 15 + 38 * (i // 3), "r") for i in range(9)]
     before = place(boxes, [region], GAP)
