@@ -112,9 +112,12 @@ def cmd_render(args: argparse.Namespace, warnings: Warnings) -> int:
 
 def cmd_watch(args: argparse.Namespace, warnings: Warnings) -> int:
     """Render a landscape now and again whenever its data, layout, theme or a logo changes."""
+    import gc
+
     from .jobs import check_formats
     from .watch import watch
 
+    gc.enable()  # a long-running process (the one-shot CLI runs without the cyclic collector)
     job = _render_job(args)
     check_formats(job.formats, job.backend)
     return watch(job, write_files, serve=args.serve, port=args.port, interval=args.interval)
