@@ -6,6 +6,7 @@ Elements say *what* is drawn; backends (svg, png, …) say *how*.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from math import copysign
 from typing import Union
 
 
@@ -62,14 +63,67 @@ class Path:
     transform: str | None = None
 
 
-@dataclass(frozen=True, eq=False)
+Ops = tuple[tuple[str, tuple[float, ...]], ...]
+_ARGS = {"M": 2, "L": 2, "C": 6, "Z": 0}
+
+
 class Outline:
     """One glyph outline at one size: drawing commands in px relative to the glyph's origin
     on the baseline (y down), coordinates rounded to 0.01 px. ``ops`` holds ``("M", (x, y))``,
-    ``("L", (x, y))``, ``("C", (x1, y1, x2, y2, x, y))`` and ``("Z", ())``. One object is shared
-    by every use of the glyph at that size (compared and hashed by identity)."""
+    ``("L", (x, y))``, ``("C", (x1, y1, x2, y2, x, y))`` and ``("Z", ())``; ``pack`` gives the
+    same as op letters and integer hundredths of a px (what the SVG writer formats). Made from
+    either form (``Outline(ops)``, ``Outline.packed``); the other is worked out on first use.
+    One object is shared by every use of the glyph at that size (compared and hashed by
+    identity); it is never changed."""
 
-    ops: tuple[tuple[str, tuple[float, ...]], ...]
+    __slots__ = ("_ops", "_packed")
+
+    def __init__(self, ops: Ops) -> None:
+        self._ops: Ops | None = ops
+        self._packed: tuple[str, list[int], tuple[int, ...]] | None = None
+
+    @classmethod
+    def packed(cls, letters: str, hundredths: list[int], negative_zeros: tuple[int, ...] = ()) -> "Outline":
+        """An outline from op letters (``MLCZ``) and its coordinates in integer hundredths of a
+        px, flat in op order; ``negative_zeros`` are the indexes of coordinates that are -0.0."""
+        if not set(letters) <= _ARGS.keys() or sum(_ARGS[op] for op in letters) != len(hundredths) \
+                or not all(0 <= i < len(hundredths) and hundredths[i] == 0 for i in negative_zeros):
+            raise ValueError("outline letters and coordinates do not match")
+        outline = cls(())
+        outline._ops, outline._packed = None, (letters, hundredths, negative_zeros)
+        return outline
+
+    @property
+    def ops(self) -> Ops:
+        """The drawing commands (coordinates px)."""
+        if self._ops is None:
+            letters, hundredths, negative_zeros = self._packed  # type: ignore[misc]
+            values = [d / 100 for d in hundredths]
+            for i in negative_zeros:
+                values[i] = -0.0
+            ops = []
+            i = 0
+            for op in letters:
+                n = _ARGS[op]
+                ops.append((op, tuple(values[i:i + n])))
+                i += n
+            self._ops = tuple(ops)
+        return self._ops
+
+    def pack(self) -> tuple[str, list[int], tuple[int, ...]]:
+        """Op letters, coordinates in integer hundredths of a px (flat, in op order) and the
+        indexes of coordinates that are -0.0."""
+        if self._packed is None:
+            flat = [v for _, args in self._ops for v in args]  # type: ignore[union-attr]
+            self._packed = ("".join(op for op, _ in self._ops),  # type: ignore[union-attr]
+                            [round(v * 100) for v in flat],
+                            tuple(i for i, v in enumerate(flat) if v == 0 and copysign(1.0, v) < 0))
+        return self._packed
+
+    @property
+    def empty(self) -> bool:
+        """Whether the outline draws nothing (a space)."""
+        return not (self._ops if self._ops is not None else self._packed[0])  # type: ignore[index]
 
 
 @dataclass(frozen=True)

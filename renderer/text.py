@@ -267,7 +267,7 @@ class TextEngine:
         out: list[Placed] = []
         for gid, gx, gy in self.shape(text, bold, owner, lang).glyphs:
             outline = self._outline(bold, gid, size)
-            if outline.ops:
+            if not outline.empty:
                 out.append((outline, round(x + gx * scale, 2), round(baseline - gy * scale, 2)))
         return tuple(out)
 
@@ -277,13 +277,13 @@ class TextEngine:
         if hit is None:
             disk_key = f"{int(bold)}|{gid}|{size!r}"
             found = self._cache().record("outlines", disk_key)
-            ops = outline_from(*found) if found else None
-            if ops is None:
-                ops = self._outline_ops(bold, gid, size)
-                stored = outline_record(ops)
+            hit = outline_from(*found) if found else None
+            if hit is None:
+                hit = Outline(self._outline_ops(bold, gid, size))
+                stored = outline_record(hit)
                 if stored:
                     self._cache().put_record("outlines", disk_key, *stored)
-            hit = self._outlines[key] = Outline(ops)
+            self._outlines[key] = hit
         return hit
 
     def _outline_ops(self, bold: bool, gid: int, size: float) -> tuple[tuple[str, tuple[float, ...]], ...]:

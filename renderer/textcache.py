@@ -5,8 +5,8 @@ BudouX (~25 ms of a 0.2 s render, more for the Mandala's Chinese glyphs).
 Exact: an entry comes back bit for bit as it was computed. Floats go through JSON, which
 round-trips them; outline coordinates are multiples of 0.01 px and are stored as integer
 hundredths ``d``, read back as ``d / 100`` — the same double ``round(v, 2)`` gave (checked
-when an outline is stored; one that would not come back exactly is not stored), with one
-reserved integer for -0.0. Each file
+when an outline is stored; one that would not come back exactly is not stored), the
+positions of -0.0 coordinates kept beside them. Each file
 is named by a digest of everything its entries depend on: the text file by both font files,
 the HarfBuzz package and ``VERSION``, the phrase file by the BudouX package and ``VERSION``
 (bump it when the shaping, outlining or phrase rules of text.py / linebreak.py change).
@@ -24,14 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from .diskcache import file_key, read_container, shared, write_container
+from .scene import Outline
 
-VERSION = 1
+VERSION = 2
 _MAX_BYTES = 64 << 20  # a file growing past this starts over with one run's entries
-_ARGS = {"M": 2, "L": 2, "C": 6, "Z": 0}
 _INT32 = 1 << 31
-_NEG_ZERO = -_INT32  # stands for -0.0 (baseline points of glyphs: ``round(-0.0 * k, 2)``)
 
-Ops = tuple[tuple[str, tuple[float, ...]], ...]
 Glyphs = tuple[tuple[int, float, float], ...]
 
 
@@ -143,31 +141,26 @@ def _read(path: Path) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, li
     return values, records, ints
 
 
-def outline_record(ops: Ops) -> tuple[str, list[int]] | None:
-    """An outline as op letters and integer hundredths; None when a coordinate would not come
-    back exactly (not a multiple of 0.01, or out of range)."""
-    if any(op not in _ARGS or len(args) != _ARGS[op] for op, args in ops):
+def outline_record(outline: Outline) -> tuple[list[Any], list[int]] | None:
+    """An outline as a record (head: op letters and the indexes of its -0.0 coordinates;
+    integer hundredths); None when a coordinate would not come back exactly (not a multiple
+    of 0.01, or out of range)."""
+    letters, hundredths, negative_zeros = outline.pack()
+    flat = [v for _, args in outline.ops for v in args]
+    if any(d / 100 != v or not -_INT32 < d < _INT32 for d, v in zip(hundredths, flat)):
         return None
-    flat = [v for _, args in ops for v in args]
-    ints = [_NEG_ZERO if v == 0 and copysign(1.0, v) < 0 else round(v * 100) for v in flat]
-    if any(d != _NEG_ZERO and (d / 100 != v or not -_INT32 < d < _INT32) for d, v in zip(ints, flat)):
-        return None
-    return "".join(op for op, _ in ops), ints
+    return [letters, list(negative_zeros)], hundredths
 
 
-def outline_from(letters: Any, ints: list[int]) -> Ops | None:
+def outline_from(head: Any, ints: list[int]) -> Outline | None:
     """The outline ``outline_record`` stored; None when the record is not of that form."""
-    if not isinstance(letters, str) or not set(letters) <= _ARGS.keys() \
-            or sum(_ARGS[op] for op in letters) != len(ints):
-        return None
-    values = [d / 100 if d != _NEG_ZERO else -0.0 for d in ints]
-    ops = []
-    i = 0
-    for op in letters:
-        n = _ARGS[op]
-        ops.append((op, tuple(values[i:i + n])))
-        i += n
-    return tuple(ops)
+    try:
+        letters, negative_zeros = head
+        if isinstance(letters, str) and all(isinstance(i, int) for i in negative_zeros):
+            return Outline.packed(letters, ints, tuple(negative_zeros))
+    except (TypeError, ValueError):
+        pass
+    return None
 
 
 def glyphs_record(glyphs: Glyphs) -> list[int] | None:

@@ -169,28 +169,31 @@ def text_path(node: Text, memo: dict[Outline, tuple[int, int, str, int, int]] | 
 
 def _glyph_body(outline: Outline) -> tuple[int, int, str, int, int]:
     """A glyph as relative path data in 1/100 px: its first move, the rest, its end point."""
+    letters, h, _ = outline.pack()
     body: list[str] = []
     add = body.append
     sx = sy = cx = cy = fx = fy = 0
     d = _DECIMALS
+    i = 0
     first = True
-    for op, args in outline.ops:
+    for op in letters:
         if op == "C":
-            x1, y1, x2, y2, x, y = args
-            x1, y1, x2, y2, x, y = round(x1 * 100), round(y1 * 100), round(x2 * 100), round(y2 * 100), \
-                round(x * 100), round(y * 100)
+            x1, y1, x2, y2, x, y = h[i:i + 6]
+            i += 6
             add(f"c{d[x1 - cx]} {d[y1 - cy]} {d[x2 - cx]} {d[y2 - cy]} {d[x - cx]} {d[y - cy]}")
             cx, cy = x, y
         elif op == "L":
-            x, y = round(args[0] * 100), round(args[1] * 100)
+            x, y = h[i:i + 2]
+            i += 2
             add(f"l{d[x - cx]} {d[y - cy]}")
             cx, cy = x, y
         elif op == "M":
-            x, y = round(args[0] * 100), round(args[1] * 100)
+            x, y = h[i:i + 2]
             if first:
                 fx, fy = x, y
             else:
                 add(f"m{d[x - cx]} {d[y - cy]}")
+            i += 2
             sx, sy = cx, cy = x, y
         else:
             add("z")
