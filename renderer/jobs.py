@@ -11,7 +11,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import InputError, Warnings
 from .model import (LANGS, LIMITS, Dataset, LayoutRules, Theme, _Fields, check_groups, find_theme, linked_paths,
@@ -189,7 +189,7 @@ def encode(scene: Any, base: Path, formats: tuple[str, ...], scale: float, backe
            source: str, stamps: dict[str, str] | None = None) -> list[tuple[Path, bytes]]:
     """``scene`` as (``base``.FMT, bytes) for each format (PNG at ``scale``; a PDF on its size's page),
     each sealed with its fingerprint stamp when ``stamps`` has one."""
-    from .backends import writer_for
+    from .backends import begin
     from .fingerprint import seal
     from .scene import fit
 
@@ -200,17 +200,22 @@ def encode(scene: Any, base: Path, formats: tuple[str, ...], scale: float, backe
                              f"pixels, more than {LIMITS.max_raster_pixels:,} (max_raster_pixels); lower --scale",
                              source)
     progress = Progress(len(formats))
-    payloads = []
+    pending: dict[str, Callable[[], bytes]] = {}
     try:
-        for fmt in formats:
+        for fmt in sorted(formats, key=lambda f: f != "png"):  # PNG first: it is encoded while the others are written
             progress.step(f"writing {fmt.upper()}")
             page = PDF_PAGES.get(size or "") if fmt == "pdf" else None
             drawn = fit(scene, *page) if page else scene
             stamp = (stamps or {}).get(fmt)
             if stamp:
                 drawn = replace(drawn, fingerprint=stamp)
-            payload = writer_for(fmt)(drawn, scale, backend)
-            payloads.append((base.with_name(f"{base.name}.{fmt}"), seal(fmt, payload) if stamp else payload))
+            pending[fmt] = begin(fmt, drawn, scale, backend)
+        payloads = []
+        for fmt in formats:
+            payload = pending[fmt]()
+            if (stamps or {}).get(fmt):
+                payload = seal(fmt, payload)
+            payloads.append((base.with_name(f"{base.name}.{fmt}"), payload))
     finally:
         progress.close()
     return payloads

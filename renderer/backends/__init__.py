@@ -72,6 +72,18 @@ def _pdf(scene: Scene, scale: float, backend: str) -> bytes:
 WRITERS: dict[str, Writer] = {"svg": _svg, "png": _png, "pdf": _pdf}
 
 
+def begin(fmt: str, scene: Scene, scale: float, backend: str) -> Callable[[], bytes]:
+    """Start writing ``fmt``; call the result for the bytes. A PNG drawn by cairo is encoded
+    on a thread (png.start_png), so the formats begun after it are written meanwhile; any
+    other format is written at once."""
+    if fmt.lower().lstrip(".") == "png" and resolve_backend(backend) == "cairo":
+        from .png import start_png
+
+        return start_png(scene, scale)
+    payload = writer_for(fmt)(scene, scale, backend)
+    return lambda: payload
+
+
 def writer_for(fmt: str) -> Writer:
     """The writer for a format name such as ``svg``, ``png`` or ``pdf``."""
     try:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from typing import Any
+from typing import Any, Callable
 
 from ..fingerprint import KEYWORD
 from ..scene import Scene
@@ -33,6 +33,13 @@ _BAND_BYTES = 64 * 1024 * 1024  # pixels drawn at once; taller images are drawn 
 def render_png(scene: Scene, scale: float = 2.0) -> bytes:
     """PNG bytes of the scene (RGB, or RGBA when it has no background); memory stays near
     one band of pixels however tall the canvas."""
+    return start_png(scene, scale)()
+
+
+def start_png(scene: Scene, scale: float = 2.0) -> Callable[[], bytes]:
+    """Draw the scene now; call the result for its PNG bytes (as ``render_png``). A canvas
+    drawn in one band is deflated on a thread meanwhile (Pillow and libdeflate release the
+    GIL), so the caller can write other formats in the time."""
     import math
 
     from .raster import draw_scene
@@ -42,8 +49,9 @@ def render_png(scene: Scene, scale: float = 2.0) -> bytes:
     band = max(64, min(height, _BAND_BYTES // (width * 4)))
     opaque = scene.background is not None
     if band >= height:
-        surface = draw_scene(scene, scale)
-        return encode_png(surface.get_data(), width, height, surface.get_stride(), opaque, scene.fingerprint)
+        surface = draw_scene(scene, scale)  # kept alive by the closure until its pixels are encoded
+        return _on_thread(lambda: encode_png(surface.get_data(), width, height, surface.get_stride(), opaque,
+                                             scene.fingerprint))
     parts: list[tuple[bytes, int, int]] = []
     for top in range(0, height, band):
         rows = min(band, height - top)
@@ -55,7 +63,35 @@ def render_png(scene: Scene, scale: float = 2.0) -> bytes:
     for _, part_adler, length in parts:
         adler = _adler_combine(adler, part_adler, length)
     idat = b"\x78\x9c" + b"".join(p for p, _, _ in parts) + struct.pack(">I", adler)
-    return _assemble(idat, width, height, opaque, scene.fingerprint)
+    png = _assemble(idat, width, height, opaque, scene.fingerprint)
+    return lambda: png
+
+
+def _on_thread(work: Callable[[], bytes]) -> Callable[[], bytes]:
+    """Start ``work`` on a thread; the returned function waits for it and returns its result
+    (or raises its exception)."""
+    import threading
+
+    done: list[tuple[bytes | None, BaseException | None]] = []
+
+    def run() -> None:
+        try:
+            done.append((work(), None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller, raised there
+            done.append((None, exc))
+
+    thread = threading.Thread(target=run, name="png-encode")
+    thread.start()
+
+    def result() -> bytes:
+        thread.join()
+        payload, error = done[0]
+        if error is not None:
+            raise error
+        assert payload is not None
+        return payload
+
+    return result
 
 
 def _prefetch_logos(scene: Scene, scale: float) -> None:
