@@ -93,3 +93,55 @@ def test_cffi_module_matches_the_declarations(tmp_path) -> None:
 
     write_module(tmp_path / "cairoffi.py")
     assert (tmp_path / "cairoffi.py").read_text() == MODULE.read_text()
+
+
+def test_png_logos_decoded_by_cairo_equal_pillow() -> None:
+    """cairo's PNG reader premultiplies exactly as Pillow's BGRa packer, for every colour and
+    alpha, and reads opaque, palette and grey PNGs to the same pixels."""
+    from renderer.backends.cairolib import ImageSurface
+
+    every = Image.frombytes("RGBA", (256, 256), bytes(v for a in range(256) for c in range(256)
+                                                      for v in (c, 255 - c, c * 7 % 256, a)))
+    for mode in ("RGBA", "RGB", "P", "L", "LA"):
+        buffer = io.BytesIO()
+        every.convert(mode).save(buffer, "PNG")
+        by_cairo = ImageSurface.from_png(buffer.getvalue())
+        by_pillow = ImageSurface.from_rgba(Image.open(io.BytesIO(buffer.getvalue())))
+        assert (by_cairo.get_width(), by_cairo.get_height()) == (256, 256)
+        assert bytes(by_cairo.get_data()) == bytes(by_pillow.get_data()), mode
+    with pytest.raises(ValueError):
+        ImageSurface.from_png(b"\x89PNG not really")
+
+
+def test_glyphs_appended_as_one_path_equal_a_call_per_command(engine) -> None:
+    from renderer.backends.cairolib import Context, ImageSurface
+    from renderer.backends.raster import _glyphs
+    from renderer.scene import texts
+
+    chart = load_mandala(FIXTURES / "mini-mandala.yaml", "en", Warnings())
+    nodes = texts(build_mandala(chart, engine, Warnings()).scene)[:12]
+    surfaces = []
+    for batched in (True, False):
+        surface = ImageSurface(400, 400)
+        ctx = Context(surface)
+        ctx.scale(0.7, 0.7)
+        for node in nodes:
+            if batched:
+                _glyphs(ctx, node)
+            else:
+                for outline, x, y in node.glyphs:
+                    for op, a in outline.ops:
+                        if op == "M":
+                            ctx.move_to(a[0] + x, a[1] + y)
+                        elif op == "L":
+                            ctx.line_to(a[0] + x, a[1] + y)
+                        elif op == "C":
+                            ctx.curve_to(a[0] + x, a[1] + y, a[2] + x, a[3] + y, a[4] + x, a[5] + y)
+                        else:
+                            ctx.close_path()
+            ctx.set_source_rgb(0.1, 0.2, 0.3)
+            ctx.fill()
+        surface.flush()
+        surfaces.append(surface)
+    assert any(bytes(surfaces[0].get_data()))  # something was drawn
+    assert bytes(surfaces[0].get_data()) == bytes(surfaces[1].get_data())

@@ -18,11 +18,16 @@ from typing import Any
 
 FORMAT_ARGB32 = 0
 FILTER_GOOD = 1
+OPERATOR_SOURCE = 1
+STATUS_READ_ERROR = 10
 _LIBRARIES = ("libcairo.so.2", "libcairo.2.dylib", "libcairo-2.dll")
 DECLARATIONS = """
 typedef struct _cairo cairo_t;
 typedef struct _cairo_surface cairo_surface_t;
 typedef struct _cairo_pattern cairo_pattern_t;
+typedef struct { int status; double *data; int num_data; } cairo_path_t;  /* data: 16-byte cairo_path_data_t */
+typedef int (*cairo_read_func_t)(void *closure, unsigned char *data, unsigned int length);
+cairo_surface_t *cairo_image_surface_create_from_png_stream(cairo_read_func_t read_func, void *closure);
 cairo_surface_t *cairo_image_surface_create(int format, int width, int height);
 cairo_surface_t *cairo_image_surface_create_for_data(unsigned char *data, int format, int width, int height,
                                                      int stride);
@@ -59,6 +64,8 @@ void cairo_curve_to(cairo_t *cr, double x1, double y1, double x2, double y2, dou
 void cairo_arc(cairo_t *cr, double xc, double yc, double radius, double angle1, double angle2);
 void cairo_rectangle(cairo_t *cr, double x, double y, double width, double height);
 void cairo_close_path(cairo_t *cr);
+void cairo_append_path(cairo_t *cr, const cairo_path_t *path);
+void cairo_set_operator(cairo_t *cr, int op);
 void cairo_get_current_point(cairo_t *cr, double *x, double *y);
 """
 
@@ -135,6 +142,29 @@ class ImageSurface:
         data = bytearray(image.convert("RGBA").tobytes("raw", "BGRa"))
         return cls(image.width, image.height, data)
 
+    @classmethod
+    def from_png(cls, data: bytes) -> "ImageSurface":
+        """A surface holding a PNG as cairo decodes it (libpng; alpha premultiplied with the
+        same rounding as Pillow's ``BGRa`` packer, so the pixels equal ``from_rgba``'s for 8-bit
+        PNGs); an opaque PNG, which cairo reads as RGB24, is copied onto ARGB32. ValueError
+        when cairo cannot read it."""
+        ffi, lib = _binding()
+        source = _Source(data)
+        pointer = lib.cairo_image_surface_create_from_png_stream(_read_func(), ffi.new_handle(source))
+        try:
+            if lib.cairo_surface_status(pointer):
+                raise ValueError("cairo could not read the PNG")
+            surface = cls(lib.cairo_image_surface_get_width(pointer), lib.cairo_image_surface_get_height(pointer))
+            ctx = lib.cairo_create(surface.pointer)
+            lib.cairo_set_operator(ctx, OPERATOR_SOURCE)
+            lib.cairo_set_source_surface(ctx, pointer, 0.0, 0.0)
+            lib.cairo_paint(ctx)
+            lib.cairo_destroy(ctx)
+        finally:
+            lib.cairo_surface_destroy(pointer)
+        surface.flush()
+        return surface
+
     def get_width(self) -> int:
         """Width in device px."""
         return _binding()[1].cairo_image_surface_get_width(self.pointer)
@@ -157,6 +187,36 @@ class ImageSurface:
         _binding()[1].cairo_surface_flush(self.pointer)
 
 
+class _Source:
+    """Bytes read front to back by cairo's PNG reader."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = memoryview(data)
+        self.at = 0
+
+    def take(self, length: int) -> memoryview:
+        """The next ``length`` bytes (fewer at the end)."""
+        chunk = self.data[self.at:self.at + length]
+        self.at += len(chunk)
+        return chunk
+
+
+@lru_cache(maxsize=1)
+def _read_func() -> Any:
+    """The cairo_read_func_t handed to cairo's PNG reader: reads from the _Source whose
+    handle is its closure."""
+    ffi, _ = _binding()
+
+    def read(closure: Any, out: Any, length: int) -> int:
+        chunk = ffi.from_handle(closure).take(length)
+        if len(chunk) < length:
+            return STATUS_READ_ERROR
+        ffi.memmove(out, chunk, length)
+        return 0
+
+    return ffi.callback("cairo_read_func_t", read, error=STATUS_READ_ERROR)
+
+
 class Context:
     """Drawing onto a surface; methods are the cairo functions bound to this context (no
     per-call status check: ``check`` raises once when anything went wrong)."""
@@ -173,6 +233,13 @@ class Context:
     def set_dash(self, dashes: list[float]) -> None:
         """Dash pattern in user units (empty = solid)."""
         self.lib.cairo_set_dash(self.pointer, self.ffi.new("double[]", dashes), len(dashes), 0.0)
+
+    def append_path(self, data: Any, count: int) -> None:
+        """Append ``count`` path elements given as doubles in cairo_path_data_t layout (16
+        bytes an element: a header with type and length, or a point), in user units."""
+        path = self.ffi.new("cairo_path_t *", {"status": 0, "data": self.ffi.from_buffer("double[]", data),
+                                               "num_data": count})
+        self.lib.cairo_append_path(self.pointer, path)
 
     def get_current_point(self) -> tuple[float, float]:
         """The current point in user units."""

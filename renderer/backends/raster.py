@@ -13,6 +13,9 @@ from __future__ import annotations
 import io
 import math
 import re
+import struct
+from array import array
+from typing import Any
 
 from ..scene import Circle, Group, Image, Line, Node, Path, Rect, Scene, Style, Text
 from .cairolib import Context, ImageSurface
@@ -99,19 +102,30 @@ class _CairoPen:
         pass
 
 
+def _header(kind: int, length: int) -> tuple[float, float]:
+    """A cairo_path_data_t header (type, element count) as the two doubles it occupies."""
+    return struct.unpack("dd", struct.pack("ii8x", kind, length))
+
+
+_MOVE, _LINE, _CURVE, _CLOSE = _header(0, 2), _header(1, 2), _header(2, 4), _header(3, 1)
+
+
 def _glyphs(ctx: Context, node: Text) -> None:
-    """Trace every glyph outline of a text node at its origin."""
-    move, line, curve, close = ctx.move_to, ctx.line_to, ctx.curve_to, ctx.close_path
+    """Trace every glyph outline of a text node at its origin, as one cairo path appended at
+    once (the same coordinates, so the same pixels, as a call per command)."""
+    values: list[float] = []
+    add = values.extend
     for outline, x, y in node.glyphs:
         for op, a in outline.ops:
             if op == "C":
-                curve(a[0] + x, a[1] + y, a[2] + x, a[3] + y, a[4] + x, a[5] + y)
+                add((*_CURVE, a[0] + x, a[1] + y, a[2] + x, a[3] + y, a[4] + x, a[5] + y))
             elif op == "L":
-                line(a[0] + x, a[1] + y)
+                add((*_LINE, a[0] + x, a[1] + y))
             elif op == "M":
-                move(a[0] + x, a[1] + y)
+                add((*_MOVE, a[0] + x, a[1] + y))
             else:
-                close()
+                add(_CLOSE)
+    ctx.append_path(array("d", values), len(values) // 2)
 
 
 def _rounded(ctx: Context, x: float, y: float, w: float, h: float, r: float) -> None:
@@ -156,7 +170,7 @@ def _draw(ctx: Context, node: Node, scale: float, visible: tuple[float, float] =
                 ctx.translate(a, b)
             else:
                 ctx.scale(a, b)
-        draw_path(node.d, _CairoPen(ctx))
+        _trace(ctx, node.d)
         ctx.restore()  # the path survives restore; it is painted in page space
         _paint(ctx, node.style)
     elif isinstance(node, Image):
@@ -165,26 +179,34 @@ def _draw(ctx: Context, node: Node, scale: float, visible: tuple[float, float] =
         raise TypeError(f"unknown scene node {type(node).__name__}")
 
 
+_PATHS: dict[str, Any] = {}  # path data → its recorded pen calls (a logo's path recurs on every card using it)
+
+
+def _trace(ctx: Context, d: str) -> None:
+    """Trace SVG path data into the context, parsed once per distinct string."""
+    recorded = _PATHS.get(d)
+    if recorded is None:
+        from fontTools.pens.recordingPen import RecordingPen
+
+        recorded = RecordingPen()
+        draw_path(d, recorded)
+        if len(_PATHS) > 4096:
+            _PATHS.clear()
+        _PATHS[d] = recorded
+    recorded.replay(_CairoPen(ctx))
+
+
 _SURFACES: dict[tuple[str, bytes, int], ImageSurface] = {}
 
 
 def _image(ctx: Context, node: Image, scale: float) -> None:
-    from PIL import Image as PILImage
-
     px = max(8, round(max(node.w, node.h) * scale))
     key = (node.mime, node.data, px if node.mime == "image/svg+xml" else 0)
     source = _SURFACES.get(key)
     if source is None:
-        data = node.data
-        if node.mime == "image/svg+xml":
-            from ..logos import LogoError, raster_of
-
-            try:
-                data = raster_of(node.data, px)
-            except LogoError:  # a logo cairosvg cannot draw: its badge stays empty, the run goes on
-                return
-        with PILImage.open(io.BytesIO(data)) as im:
-            source = ImageSurface.from_rgba(im)
+        source = _decoded(node, px)
+        if source is None:
+            return
         if len(_SURFACES) > 4096:
             _SURFACES.clear()
         _SURFACES[key] = source
@@ -194,3 +216,20 @@ def _image(ctx: Context, node: Image, scale: float) -> None:
     ctx.scale(node.w / iw, node.h / ih)
     ctx.paint_surface(source)
     ctx.restore()
+
+
+def _decoded(node: Image, px: int) -> ImageSurface | None:
+    """The image's pixels: an SVG logo's thumbnail ``px`` on its longest side (cairo's own
+    8-bit PNG, decoded by cairo), other images decoded by Pillow; None for a logo cairosvg
+    cannot draw (its badge stays empty, the run goes on)."""
+    if node.mime == "image/svg+xml":
+        from ..logos import LogoError, raster_of
+
+        try:
+            return ImageSurface.from_png(raster_of(node.data, px))
+        except LogoError:
+            return None
+    from PIL import Image as PILImage
+
+    with PILImage.open(io.BytesIO(node.data)) as im:
+        return ImageSurface.from_rgba(im)
