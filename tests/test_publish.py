@@ -108,7 +108,7 @@ def test_pdf_is_vector_with_the_page_size_of_the_scene(engine) -> None:
 
 
 @pytest.mark.parametrize("size,expected", [("slide-16x9", (1920, 1080)), ("a4-landscape", (1123, 794)),
-                                           ("readme", (1120, 1400)), ("poster", (1920, 1358))])
+                                           ("readme", (1120, 1600)), ("poster", (1920, 1358))])
 def test_landscape_size_presets(engine, size: str, expected: tuple[int, int]) -> None:
     job = Job(kind="landscape", source=ROOT / "data" / "ai-infra.yaml", layout=ROOT / "layouts" / "ai-infra.yaml",
               out_dir=Path("x"), formats=("svg", "png"), size=size, scale=1.0)
