@@ -312,23 +312,33 @@ class _Builder:
             self.warnings.add(f"canvas grew from {w0:.0f} × {target_h:.0f} to {width:.0f} × "
                               f"{overhead + chart_h:.0f} px to fit every card")
         fr = self.geo.layout(width, chart_h, strips)
+        drawn, targets = self.share(slots, needs, fr, self.geo.overhead(width, strips)
+                                    - self.geo.overhead(width, [s.rows for s in r.strips]))
+        return _Plan(frame=fr, split_f=f, slabs=drawn, strip_rows=strips, needs=needs, targets=targets)
+
+    def share(self, slots: list[_Slot], needs: list[float], fr: Frame, strip_extra: float) -> tuple[list[SlabPx], list[SlabPx]]:
+        """The slabs as drawn and where their cards are hinted. Rows a strip needs beyond its
+        declared ones (``strip_extra`` px) are taken from the top slabs like a band borrowing a
+        row, so the other slabs and the hints stay where they were."""
         ix0, iy0, ix1, iy1 = fr.inner
-        total = iy1 - iy0 - (self.chart_need([]) - 2 * r.chart_padding)
+        total = iy1 - iy0 - (self.chart_need([]) - 2 * self.rules.chart_padding)
         spans = [s.span for s in self.slabs]
         caps = [s.caption for s in self.slabs]
-        cards = [0] * len(self.slabs)
+        cards = [0] * (len(self.slabs) + 1)
         for s in slots:
             if s.slab is not None:
-                cards[s.slab] += 1
-        rows = fill_rows(needs, caps, row_shares(spans, caps, total, self.pitch), self.pitch, cards)
-        drawn = stack(self.slabs, rows or local_fill(needs, spans, total), iy0, SPLIT_GAP)
-        targets = drawn
-        if rows is not None:
-            # hinted where the layout's proportions put them, unless the slab is drawn far from there
-            nominal = stack(self.slabs, shares(spans, total), iy0, SPLIT_GAP)
-            targets = [n if max(abs(n.top - d.top), abs(n.bottom - d.bottom)) <= TARGET_DRIFT * self.pitch else d
+                cards[s.slab + 1] += 1
+        ref_top, ref_total = iy0 - strip_extra, total + strip_extra
+        rows = fill_rows([strip_extra] + needs, [0.0] + caps, [0.0] + row_shares(spans, caps, ref_total, self.pitch),
+                         self.pitch, cards)
+        if rows is None or abs(rows[0] - strip_extra) > 1e-6:
+            drawn = stack(self.slabs, local_fill(needs, spans, total), iy0, SPLIT_GAP)
+            return drawn, drawn
+        drawn = stack(self.slabs, rows[1:], iy0, SPLIT_GAP)
+        # hinted where the layout's proportions put them, unless the slab is drawn far from there
+        nominal = stack(self.slabs, shares(spans, ref_total), ref_top, SPLIT_GAP)
+        return drawn, [n if max(abs(n.top - d.top), abs(n.bottom - d.bottom)) <= TARGET_DRIFT * self.pitch else d
                        for n, d in zip(nominal, drawn)]
-        return _Plan(frame=fr, split_f=f, slabs=drawn, strip_rows=strips, needs=needs, targets=targets)
 
     def _too_big(self, slots: list[_Slot], needs: list[float], width: float, height: float, cap: float) -> None:
         r = self.rules

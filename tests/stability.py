@@ -1,7 +1,8 @@
 """Layout stability on the default data: add projects (names, groups, stages and positions drawn
 at random, seeded; groups chosen in proportion to the cards they hold, as landscapes grow) at the
-end of the file or at random places in it, render again, and count the unchanged cards whose box
-moved by more than 0.5 px (``renderer.diff.STABLE_PX``, as ``landscape diff`` reports)."""
+end of the file, after their group's projects, or anywhere in it; render again, and count the
+unchanged cards whose box moved by more than 0.5 px (``renderer.diff.STABLE_PX``, as
+``landscape diff`` reports)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ WORDS = ("Flux Orca Nimbus Quill Vega Atlas Helix Ember Koi Lumen Pike Rook Sabl
          "Zephyr Basalt Cobalt Delta Fern Gale").split()
 
 
-def with_additions(data: Dataset, rules: LayoutRules, seed: int, n: int, anywhere: bool) -> Dataset:
-    """``data`` with ``n`` new projects, appended (or inserted at random places when ``anywhere``)."""
+def with_additions(data: Dataset, rules: LayoutRules, seed: int, n: int, where: str = "end") -> Dataset:
+    """``data`` with ``n`` new projects: at the end of the file (``end``), after the last project
+    of their group (``group``, as a maintainer edits a file kept in sections), or anywhere (``any``)."""
     band_of = {g: b for b in rules.bands for g in b.groups}
     rnd = random.Random(seed)
     projects = list(data.projects)
@@ -32,11 +34,17 @@ def with_additions(data: Dataset, rules: LayoutRules, seed: int, n: int, anywher
         new = replace(model, name=name, slug=slugify(name), x=rnd.uniform(3, 97),
                       y=rnd.uniform(band.y0 + 1, band.y1 - 1) if band else model.y,
                       stage=rnd.choice(["early", "mature"]), logo=None, url=None, line=9000 + k)
-        projects.insert(rnd.randrange(len(projects) + 1) if anywhere else len(projects), new)
+        if where == "any":
+            at = rnd.randrange(len(projects) + 1)
+        elif where == "group":
+            at = max(i for i, p in enumerate(projects) if p.group == model.group) + 1
+        else:
+            at = len(projects)
+        projects.insert(at, new)
     return replace(data, projects=tuple(projects))
 
 
-def moved_counts(seeds: range, n: int = 10, anywhere: bool = False) -> tuple[int, list[int]]:
+def moved_counts(seeds: range, n: int = 10, where: str = "end") -> tuple[int, list[int]]:
     """(cards before, unchanged cards moved per seed) for ``n`` additions to the default data."""
     data = load_dataset(ROOT / "data" / "ai-infra.yaml")
     rules = load_rules(ROOT / "layouts" / "ai-infra.yaml")
@@ -49,7 +57,7 @@ def moved_counts(seeds: range, n: int = 10, anywhere: bool = False) -> tuple[int
     before = boxes(data)
     counts = []
     for seed in seeds:
-        after = boxes(with_additions(data, rules, seed, n, anywhere))
+        after = boxes(with_additions(data, rules, seed, n, where))
         counts.append(sum(1 for k, (x, y) in before.items()
                           if abs(after[k][0] - x) > STABLE_PX or abs(after[k][1] - y) > STABLE_PX))
     return len(before), counts
