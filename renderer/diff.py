@@ -805,7 +805,9 @@ def run_diff(old_spec: str, new_spec: str, out_dir: Path | None, formats: tuple[
             scene = fit(scene, width, height or round(width * scene.height / scene.width))
         payloads = encode(scene, base, pictures, scale, backend, size, new_spec)
     save_all()  # this run's text work, for the next run
-    log = changelog(cmp, rules, old, new, stable)
+    # the changelog is an English release note unless --lang names a language
+    named = new if lang is not None or rules.lang == "en" else read_side(new_spec, layout, "en", Warnings())
+    log = changelog(cmp, named.rules, old, named, stable)
     if "md" in formats:
         payloads.append((base.with_name(base.name + ".md"), log.encode("utf-8")))
     c = cmp.counts

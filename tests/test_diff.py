@@ -446,3 +446,17 @@ def test_an_old_copy_without_a_layout_of_its_own_uses_new_s(tmp_path: Path, cli)
     run = cli("diff", old, ROOT / "data" / "ai-infra.yaml", "--format", "md")
     assert run.code == 0, run.err
     assert "## Renamed" in run.out and "**Kueue2** → **Kueue**" in run.out
+
+
+def test_changelog_speaks_one_language(tmp_path: Path, cli) -> None:
+    """Without --lang the changelog is English throughout (the layout's zh-CN band labels too);
+    with --lang zh-CN its band and group names are Chinese."""
+    new = edited_copy(tmp_path / "data")
+    args = ("diff", ROOT / "data" / "ai-infra.yaml", new, "--layout", ROOT / "layouts" / "ai-infra.yaml", "--format", "md")
+    plain = cli(*args)
+    assert plain.code == 0, plain.err
+    assert not re.search(r"[\u4e00-\u9fff]", plain.out)
+    assert "**AI Gateway**" in plain.out and "(Cloud-native inference)" in plain.out
+    zh = cli(*args, "--lang", "zh-CN")
+    assert zh.code == 0, zh.err
+    assert "**AI 网关**" in zh.out and "- **KServe** (云原生推理): x 78 → 64" in zh.out
