@@ -49,6 +49,7 @@ def start_png(scene: Scene, scale: float = 2.0) -> Callable[[], bytes]:
     band = max(64, min(height, _BAND_BYTES // (width * 4)))
     opaque = scene.background is not None
     if band >= height:
+        _preload()
         surface = draw_scene(scene, scale)  # kept alive by the closure until its pixels are encoded
         return _on_thread(lambda: encode_png(surface.get_data(), width, height, surface.get_stride(), opaque,
                                              scene.fingerprint))
@@ -65,6 +66,20 @@ def start_png(scene: Scene, scale: float = 2.0) -> Callable[[], bytes]:
     idat = b"\x78\x9c" + b"".join(p for p, _, _ in parts) + struct.pack(">I", adler)
     png = _assemble(idat, width, height, opaque, scene.fingerprint)
     return lambda: png
+
+
+def _preload() -> None:
+    """Import, on a thread, what drawing and encoding will need (fontTools' SVG path parser,
+    Pillow, libdeflate: ~20 ms of module set-up) while cairo draws with the GIL released."""
+    import threading
+
+    def imports() -> None:
+        import deflate  # noqa: F401
+        from fontTools.pens.recordingPen import RecordingPen  # noqa: F401
+        from fontTools.svgLib.path import parse_path  # noqa: F401
+        from PIL import Image  # noqa: F401
+
+    threading.Thread(target=imports, name="png-imports", daemon=True).start()
 
 
 def _on_thread(work: Callable[[], bytes]) -> Callable[[], bytes]:
