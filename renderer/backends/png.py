@@ -38,8 +38,9 @@ def render_png(scene: Scene, scale: float = 2.0) -> bytes:
 
 def start_png(scene: Scene, scale: float = 2.0) -> Callable[[], bytes]:
     """Draw the scene now; call the result for its PNG bytes (as ``render_png``). A canvas
-    drawn in one band is deflated on a thread meanwhile (Pillow and libdeflate release the
-    GIL), so the caller can write other formats in the time."""
+    drawn in one band is converted to scanlines here and deflated on a thread meanwhile
+    (libdeflate releases the GIL), so the caller can write other formats in the time; the
+    conversion stays on this thread, where its many short GIL releases cost nothing."""
     import math
 
     from .raster import draw_scene
@@ -50,9 +51,10 @@ def start_png(scene: Scene, scale: float = 2.0) -> Callable[[], bytes]:
     opaque = scene.background is not None
     if band >= height:
         _preload()
-        surface = draw_scene(scene, scale)  # kept alive by the closure until its pixels are encoded
-        return _on_thread(lambda: encode_png(surface.get_data(), width, height, surface.get_stride(), opaque,
-                                             scene.fingerprint))
+        surface = draw_scene(scene, scale)
+        lines = _filtered(surface.get_data(), width, surface.get_stride(), 0, height, opaque)
+        del surface
+        return _on_thread(lambda: _deflated(lines, width, height, opaque, scene.fingerprint))
     parts: list[tuple[bytes, int, int]] = []
     for top in range(0, height, band):
         rows = min(band, height - top)
@@ -140,10 +142,14 @@ def encode_surface(surface: Any, opaque: bool) -> bytes:
 def encode_png(bgra: Any, width: int, height: int, stride: int, opaque: bool, fingerprint: str = "") -> bytes:
     """Encode cairo ARGB32 pixels (premultiplied, little-endian BGRA rows) as PNG, deflated
     in one call (libdeflate, level 6); ``fingerprint`` goes into a tEXt chunk."""
+    return _deflated(_filtered(bgra, width, stride, 0, height, opaque), width, height, opaque, fingerprint)
+
+
+def _deflated(lines: bytearray, width: int, height: int, opaque: bool, fingerprint: str) -> bytes:
+    """The PNG of these scanlines, deflated in one call by libdeflate (which releases the GIL)."""
     import deflate
 
-    idat = deflate.zlib_compress(_filtered(bgra, width, stride, 0, height, opaque), _LEVEL)
-    return _assemble(idat, width, height, opaque, fingerprint)
+    return _assemble(deflate.zlib_compress(lines, _LEVEL), width, height, opaque, fingerprint)
 
 
 def _filtered(bgra: Any, width: int, stride: int, start: int, stop: int, opaque: bool) -> bytearray:
