@@ -113,20 +113,24 @@ def test_png_logos_decoded_by_cairo_equal_pillow() -> None:
         ImageSurface.from_png(b"\x89PNG not really")
 
 
-def test_glyphs_appended_as_one_path_equal_a_call_per_command(engine) -> None:
+@pytest.mark.parametrize("scale, top", [(2.0, 0.0), (0.7, 0.0), (1.5, 37.0), (3.0, 0.0), (1.37, 11.0)])
+def test_glyph_paths_appended_at_their_origins_equal_a_call_per_command(engine, scale: float, top: float) -> None:
+    """Each glyph's path appended under a translation to its origin gives the pixels of
+    adding the origin to every point (at these scales, and with a band offset)."""
     from renderer.backends.cairolib import Context, ImageSurface
     from renderer.backends.raster import _glyphs
     from renderer.scene import texts
 
     chart = load_mandala(FIXTURES / "mini-mandala.yaml", "en", Warnings())
-    nodes = texts(build_mandala(chart, engine, Warnings()).scene)[:12]
+    nodes = texts(build_mandala(chart, engine, Warnings()).scene)
     surfaces = []
-    for batched in (True, False):
-        surface = ImageSurface(400, 400)
+    for translated in (True, False):
+        surface = ImageSurface(600, 600)
         ctx = Context(surface)
-        ctx.scale(0.7, 0.7)
+        ctx.translate(0, -top)
+        ctx.scale(scale, scale)
         for node in nodes:
-            if batched:
+            if translated:
                 _glyphs(ctx, node)
             else:
                 for outline, x, y in node.glyphs:

@@ -26,6 +26,7 @@ typedef struct _cairo cairo_t;
 typedef struct _cairo_surface cairo_surface_t;
 typedef struct _cairo_pattern cairo_pattern_t;
 typedef struct { int status; double *data; int num_data; } cairo_path_t;  /* data: 16-byte cairo_path_data_t */
+typedef struct { double xx, yx, xy, yy, x0, y0; } cairo_matrix_t;
 typedef int (*cairo_read_func_t)(void *closure, unsigned char *data, unsigned int length);
 cairo_surface_t *cairo_image_surface_create_from_png_stream(cairo_read_func_t read_func, void *closure);
 cairo_surface_t *cairo_image_surface_create(int format, int width, int height);
@@ -65,6 +66,8 @@ void cairo_arc(cairo_t *cr, double xc, double yc, double radius, double angle1, 
 void cairo_rectangle(cairo_t *cr, double x, double y, double width, double height);
 void cairo_close_path(cairo_t *cr);
 void cairo_append_path(cairo_t *cr, const cairo_path_t *path);
+void cairo_get_matrix(cairo_t *cr, cairo_matrix_t *matrix);
+void cairo_set_matrix(cairo_t *cr, const cairo_matrix_t *matrix);
 void cairo_set_operator(cairo_t *cr, int op);
 void cairo_get_current_point(cairo_t *cr, double *x, double *y);
 """
@@ -187,6 +190,17 @@ class ImageSurface:
         _binding()[1].cairo_surface_flush(self.pointer)
 
 
+class PathData:
+    """Path elements ready to append any number of times: doubles in cairo_path_data_t layout
+    (16 bytes an element: a header with type and element count, or a point)."""
+
+    def __init__(self, values: Any) -> None:
+        ffi, _ = _binding()
+        self._values = values
+        self._data = ffi.from_buffer("double[]", values)
+        self.pointer = ffi.new("cairo_path_t *", {"status": 0, "data": self._data, "num_data": len(values) // 2})
+
+
 class _Source:
     """Bytes read front to back by cairo's PNG reader."""
 
@@ -227,19 +241,22 @@ class Context:
         self.pointer = ffi.gc(lib.cairo_create(surface.pointer), lib.cairo_destroy)
         for name in ("save", "restore", "translate", "scale", "set_source_rgb", "set_source_rgba", "set_line_width",
                      "paint", "fill", "fill_preserve", "stroke", "new_path", "new_sub_path", "move_to", "line_to",
-                     "curve_to", "arc", "rectangle", "close_path"):
+                     "curve_to", "arc", "rectangle", "close_path", "set_matrix"):
             setattr(self, name, partial(getattr(lib, "cairo_" + name), self.pointer))
 
     def set_dash(self, dashes: list[float]) -> None:
         """Dash pattern in user units (empty = solid)."""
         self.lib.cairo_set_dash(self.pointer, self.ffi.new("double[]", dashes), len(dashes), 0.0)
 
-    def append_path(self, data: Any, count: int) -> None:
-        """Append ``count`` path elements given as doubles in cairo_path_data_t layout (16
-        bytes an element: a header with type and length, or a point), in user units."""
-        path = self.ffi.new("cairo_path_t *", {"status": 0, "data": self.ffi.from_buffer("double[]", data),
-                                               "num_data": count})
-        self.lib.cairo_append_path(self.pointer, path)
+    def append_path(self, path: "PathData") -> None:
+        """Append a prepared path, read in the current user space."""
+        self.lib.cairo_append_path(self.pointer, path.pointer)
+
+    def get_matrix(self) -> Any:
+        """The current transformation (a cairo_matrix_t to hand back to ``set_matrix``)."""
+        matrix = self.ffi.new("cairo_matrix_t *")
+        self.lib.cairo_get_matrix(self.pointer, matrix)
+        return matrix
 
     def get_current_point(self) -> tuple[float, float]:
         """The current point in user units."""

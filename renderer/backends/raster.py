@@ -17,8 +17,8 @@ import struct
 from array import array
 from typing import Any
 
-from ..scene import Circle, Group, Image, Line, Node, Path, Rect, Scene, Style, Text
-from .cairolib import Context, ImageSurface
+from ..scene import Circle, Group, Image, Line, Node, Outline, Path, Rect, Scene, Style, Text
+from .cairolib import Context, ImageSurface, PathData
 from .svgpath import draw_path, parse_transform
 
 
@@ -107,25 +107,48 @@ def _header(kind: int, length: int) -> tuple[float, float]:
     return struct.unpack("dd", struct.pack("ii8x", kind, length))
 
 
-_MOVE, _LINE, _CURVE, _CLOSE = _header(0, 2), _header(1, 2), _header(2, 4), _header(3, 1)
-
-
 def _glyphs(ctx: Context, node: Text) -> None:
-    """Trace every glyph outline of a text node at its origin, as one cairo path appended at
-    once (the same coordinates, so the same pixels, as a call per command)."""
-    values: list[float] = []
-    add = values.extend
+    """Trace every glyph outline of a text node at its origin: the glyph's path, prepared once,
+    appended with the origin as a translation. At scale 2 every device coordinate is the
+    same double as adding the origin to each point (a doubling is exact); at other scales
+    the two differ by an ulp, far below the 1/256 px cairo rounds to (glyph coordinates and
+    origins are whole hundredths of a px)."""
+    base = ctx.get_matrix()
     for outline, x, y in node.glyphs:
-        for op, a in outline.ops:
-            if op == "C":
-                add((*_CURVE, a[0] + x, a[1] + y, a[2] + x, a[3] + y, a[4] + x, a[5] + y))
-            elif op == "L":
-                add((*_LINE, a[0] + x, a[1] + y))
-            elif op == "M":
-                add((*_MOVE, a[0] + x, a[1] + y))
-            else:
-                add(_CLOSE)
-    ctx.append_path(array("d", values), len(values) // 2)
+        path = _GLYPH_PATHS.get(outline)
+        if path is None:
+            path = _glyph_path(outline)
+        if path is not None:
+            ctx.set_matrix(base)
+            ctx.translate(x, y)
+            ctx.append_path(path)
+    ctx.set_matrix(base)
+
+
+_GLYPH_PATHS: dict[Outline, PathData | None] = {}  # one prepared path per glyph outline at its size
+_ELEMENTS = {"M": (0, 1), "L": (1, 1), "C": (2, 3), "Z": (3, 0)}  # cairo element type, points
+
+
+def _glyph_path(outline: Outline) -> PathData | None:
+    """The outline as a prepared cairo path (None for an empty one, e.g. a space)."""
+    letters, hundredths, negative_zeros = outline.pack()
+    path = None
+    if letters:
+        coords = [d / 100 for d in hundredths]
+        for i in negative_zeros:
+            coords[i] = -0.0
+        values = array("d")
+        at = 0
+        for op in letters:
+            kind, points = _ELEMENTS[op]
+            values.extend(_header(kind, points + 1))
+            values.extend(coords[at:at + 2 * points])
+            at += 2 * points
+        path = PathData(values)
+    if len(_GLYPH_PATHS) > 65536:
+        _GLYPH_PATHS.clear()
+    _GLYPH_PATHS[outline] = path
+    return path
 
 
 def _rounded(ctx: Context, x: float, y: float, w: float, h: float, r: float) -> None:
