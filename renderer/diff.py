@@ -261,7 +261,11 @@ def read_side(spec: str, layout: Path | None, lang: str | None, warnings: Warnin
         rules, layout_name = load_rules(layout, lang, warnings), str(layout)
     elif layout_text is not None:
         layout_name = f"git:{rev}:{layout_git}"
-        rules = parse_rules(load_yaml_text(layout_text, layout_name), layout_name, lang, warnings)
+        try:
+            rules = parse_rules(load_yaml_text(layout_text, layout_name), layout_name, lang, warnings)
+        except InputError as exc:
+            raise InputError(f"{exc.message} (the layout at revision {rev}; --layout FILE draws both versions "
+                             f"with one layout)", exc.file, exc.line) from None
     else:
         found = default_layout(work)
         rules, layout_name = load_rules(found, lang, warnings), str(found)

@@ -460,3 +460,18 @@ def test_changelog_speaks_one_language(tmp_path: Path, cli) -> None:
     zh = cli(*args, "--lang", "zh-CN")
     assert zh.code == 0, zh.err
     assert "**AI 网关**" in zh.out and "- **KServe** (云原生推理): x 78 → 64" in zh.out
+
+
+def test_an_old_layout_this_version_rejects_suggests_one_layout(repo: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The layout at the old revision uses a key this version no longer reads: the one-line error
+    says where it came from and how to draw both with one layout."""
+    monkeypatch.chdir(repo)
+    layout = repo / "layouts" / "small.yaml"
+    layout.write_text(layout.read_text(encoding="utf-8") + "retired_key: 1\n", encoding="utf-8")
+    git(repo, "commit", "-qam", "old layout with a retired key")
+    layout.write_text(layout.read_text(encoding="utf-8").replace("retired_key: 1\n", ""), encoding="utf-8")
+    run = cli("diff", "git:HEAD:data/small.yaml", "data/small.yaml", "--format", "md")
+    assert run.code == 2 and len(run.err.strip().splitlines()) == 1, run.err
+    assert "retired_key" in run.err and "revision HEAD" in run.err and "--layout FILE" in run.err
+    assert cli("diff", "git:HEAD:data/small.yaml", "data/small.yaml", "--format", "md",
+               "--layout", "layouts/small.yaml").code == 0
