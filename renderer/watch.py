@@ -105,6 +105,9 @@ class Preview:
         self.server.server_close()
 
 
+SETTLE = 0.1  # s: a change is rendered once the inputs read the same this much later
+
+
 def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
@@ -159,6 +162,9 @@ def watch(job: Job, write: Callable[[list[tuple[Path, bytes]]], None], serve: bo
         while True:
             current = signature(job)
             if current != last:
+                time.sleep(SETTLE)
+                if signature(job) != current:
+                    continue  # still being written (an editor truncates, then writes): look again
                 last = current
                 render_once(job, write, engine, preview, out)
             time.sleep(interval)
