@@ -117,7 +117,16 @@ def load_mandala(path: Path, lang: str | None, warnings: Warnings, table: int = 
             raise InputError("file not found", str(path)) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read file: {exc}", str(path)) from None
-        return parse_markdown(text, str(path), warnings, table)
+        chart = parse_markdown(text, str(path), warnings, table)
+        cells = [chart.goal] + [t for p in chart.pillars for t in (p.title, *(a.text for a in p.actions))]
+        chinese = sum(1 for t in cells if any(is_cjk(ch) for ch in t))
+        if lang == "en" and chinese:
+            warnings.add(f"{path}: --lang en: a Markdown table holds one language; {chinese} cell(s) in Chinese "
+                         f"are drawn as written (a Mandala YAML file can hold en and zh-CN text for each cell)")
+        elif lang == "zh-CN" and not chinese:
+            warnings.add(f"{path}: --lang zh-CN: the Markdown table has no Chinese text; its cells are drawn as "
+                         f"written")
+        return chart
     return parse_mandala_yaml(load_yaml(path), str(path), lang, warnings)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -201,7 +202,10 @@ def test_markdown_cli_and_import(tmp_path: Path, cli) -> None:
     md.write_text("# Goals\n\n" + SEED_TABLE, encoding="utf-8")
     run = cli("mandala", md, "-o", tmp_path, "--format", "svg")
     assert run.code == 0 and (tmp_path / "README-mandala.svg").is_file()
-    assert "sits in an action cell" in run.err
+    assert "sits in an action cell" in run.err and "--lang" not in run.err
+    english = cli("mandala", md, "-o", tmp_path, "--format", "svg", "--lang", "en")
+    assert english.code == 0
+    assert re.search(r"--lang en: a Markdown table holds one language; \d+ cell\(s\) in Chinese", english.err)
     run = cli("import-mandala", md)
     assert run.code == 0
     data = yaml.safe_load(run.out)
