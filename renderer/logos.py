@@ -14,6 +14,7 @@ by the state of the installed package (so a warm run loads neither the sanitiser
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -60,13 +61,13 @@ def logo_path(ref: str, logo_dir: Path) -> Path:
     """The file ``ref`` names inside ``logo_dir``: plain names, ``./x.svg`` and sub-folder
     paths (``a/b.svg``) as landscape2 files write them; raises LogoError when the file is
     missing or lies outside the folder (after following links)."""
-    base = logo_dir.resolve()
-    path = (logo_dir / ref.strip()).resolve()
-    if base not in path.parents:
+    base = os.path.join(os.path.realpath(logo_dir), "")  # with its trailing separator
+    path = os.path.realpath(os.path.join(logo_dir, ref.strip()))  # strings: ~5x faster than Path.resolve
+    if not path.startswith(base) or path == base:
         raise LogoError(f"{ref!r} is outside {logo_dir} (after following links)")
-    if not path.is_file():
+    if not os.path.isfile(path):
         raise LogoError(f"{ref} not found in {logo_dir}")
-    return path
+    return Path(path)
 
 
 def resolve_many(refs: list[str], logo_dir: Path) -> dict[str, Logo | str]:

@@ -21,13 +21,13 @@ def n(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_XML_INVALID = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]"
 
 
 def esc(text: str) -> str:
     """Escape text for an attribute value or element content; characters XML forbids are dropped."""
     if not text.isprintable():  # every character XML forbids is unprintable (Cc, Cs, Cn)
-        text = _XML_INVALID.sub("", text)
+        text = re.sub(_XML_INVALID, "", text)  # compiled on first use (rare): not at every start
     return text.translate(_ESCAPES)
 
 
