@@ -125,12 +125,23 @@ class Fingerprint:
 def seal(fmt: str, payload: bytes) -> bytes:
     """``payload`` (which holds a stamp whose content field is zeros) with that field set
     to the SHA-256 of ``payload``."""
-    found = [m for m in _STAMP.finditer(payload) if m.group(2) == _ZERO.encode()]
+    matches = (_STAMP.match(payload, at) for at in _marks(payload))
+    found = [m for m in matches if m and m.group(2) == _ZERO.encode()]
     if len(found) != 1:
         raise ValueError(f"{fmt} output holds {len(found)} fingerprint stamps, expected 1")
     start, end = found[0].span(2)
     value = hashlib.sha256(payload).hexdigest().encode()
     return _fix_png_crc(fmt, payload[:start] + value + payload[end:], start)
+
+
+def _marks(payload: bytes) -> list[int]:
+    """Offsets of every stamp mark in ``payload`` (a plain search: far faster than a regex over megabytes)."""
+    out = []
+    at = payload.find(_MARK)
+    while at >= 0:
+        out.append(at)
+        at = payload.find(_MARK, at + 1)
+    return out
 
 
 def _fix_png_crc(fmt: str, payload: bytes, at: int) -> bytes:
