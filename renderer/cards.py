@@ -8,11 +8,11 @@ kept for the tooltip and the report.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from .logos import Logo, resolve_many
 from .model import BADGE_TAGS, CardStyle, Project
+from .records import record
 from .text import TextEngine
 
 BADGE_SIZE = 10.5  # px, tag badge text ("K8s"): ≥ 8 px when the README image is shown 880 px wide
@@ -24,7 +24,7 @@ WORDMARK_ASPECT = 2.0  # logos at least this wide may be the project's wordmark
 LINE_HEIGHT = 1.15  # label line pitch as a multiple of the font size
 
 
-@dataclass(frozen=True)
+@record
 class CardSpec:
     """A measured card: size (px), label lines and font size (px), logo box (px) or monogram."""
 

@@ -21,9 +21,10 @@ import os
 import re
 import struct
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from .records import record
 
 SCHEME = "landscape-fingerprint/1"
 ROLES = ("renderer", "options", "data", "layout", "theme", "logos", "fonts", "env")
@@ -104,7 +105,7 @@ def tree_digest(folder: Path) -> str:
     return digest([[p.relative_to(folder).as_posix(), file_digest(p)] for p in files])
 
 
-@dataclass(frozen=True)
+@record
 class Fingerprint:
     """One digest per kind of input (``ROLES``)."""
 

@@ -7,10 +7,9 @@ frame label at ≥ 10 px (13 px × 880 / 1120).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .errors import LayoutError
 from .model import LayoutRules
+from .records import record
 from .text import TextEngine
 
 AXIS_SIZE = 15.0  # px, axis labels (top/bottom bold, left/right in the arrow row)
@@ -23,7 +22,7 @@ SUB_SIZE = 11.0  # px, sub-band captions (landscape2 subcategories)
 SPLIT_GAP = 4.0  # px, between the slabs above and below the horizontal split
 
 
-@dataclass(frozen=True)
+@record
 class Frame:
     """Rectangles (x0, y0, x1, y1 px) and baselines of the canvas parts."""
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import sys
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import InputError, Warnings
 from .model import (LANGS, LIMITS, Dataset, LayoutRules, Theme, _Fields, check_groups, find_theme, linked_paths,
                     load_rules, parse_dataset, parse_rules)
+from .records import record
 from .yamlio import line_of, load_yaml
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def _is_file_name(theme: str) -> bool:
     return theme.endswith((".yaml", ".yml")) or "/" in theme
 
 
-@dataclass(frozen=True)
+@record
 class Job:
     """What to build. ``lang``/``theme``/``size`` None mean the defaults (no file-name suffix)."""
 

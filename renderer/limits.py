@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import record
 
 
-@dataclass(frozen=True)
+
+@record
 class Limits:
     """Named limits on data, layout and logo files: characters, px, pixels, bytes, counts."""
 

@@ -16,13 +16,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from .diskcache import file_key, read_container, shared, write_container
 from .limits import LIMITS
+from .records import record
 
 _RASTER = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
 _CACHE_VERSION = 4
@@ -31,7 +31,7 @@ _DEFAULT_SIZE = (300.0, 150.0)  # px: what a browser gives an SVG without viewBo
 _UNIT_PX = {"": 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0}
 
 
-@dataclass(frozen=True)
+@record
 class Logo:
     """A resolved logo: vector path data (``d`` in a viewBox) or an embedded image."""
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Warnings
 from .limits import LIMITS
+from .records import record
 from .yamlio import LDict, LList, line_of, load_yaml
 
 STAGES = ("early", "mature")
@@ -190,7 +190,7 @@ def _num(value: float | None) -> str:
 # ---------------------------------------------------------------- data
 
 
-@dataclass(frozen=True)
+@record
 class Project:
     """One project card: hints are 0–100 (x = maturity, y = layer)."""
 
@@ -213,7 +213,7 @@ class Project:
         return self.stage == "early"
 
 
-@dataclass(frozen=True)
+@record
 class Dataset:
     """All projects of one data file, in file order."""
 
@@ -317,7 +317,7 @@ def load_dataset(path: Path | str, lang: str = "en", warnings: Warnings | None =
 # ---------------------------------------------------------------- layout rules
 
 
-@dataclass(frozen=True)
+@record
 class Group:
     """A category: its label and colour (hex)."""
 
@@ -326,7 +326,7 @@ class Group:
     color: str
 
 
-@dataclass(frozen=True)
+@record
 class Band:
     """A horizontal band of the chart (y hints y0–y1) holding some groups."""
 
@@ -338,7 +338,7 @@ class Band:
     line: int
 
 
-@dataclass(frozen=True)
+@record
 class Note:
     """A right-side label at a y hint (0–100), not tied to a band."""
 
@@ -347,7 +347,7 @@ class Note:
     group: str | None
 
 
-@dataclass(frozen=True)
+@record
 class Strip:
     """A row of cards outside the chart (e.g. the frameworks strip above it)."""
 
@@ -357,7 +357,7 @@ class Strip:
     rows: int
 
 
-@dataclass(frozen=True)
+@record
 class CardStyle:
     """Card geometry in px."""
 
@@ -374,7 +374,7 @@ class CardStyle:
     style: str = "label"  # "label": logo box + name; "logo": the logo is the card (name in the tooltip)
 
 
-@dataclass(frozen=True)
+@record
 class Grow:
     """How the canvas grows when the cards need more room: ``keep`` "shape" grows width and
     height together (towards the canvas's shape), "width" keeps the width and lets the height
@@ -387,7 +387,7 @@ class Grow:
     max_width: float = 12000.0
 
 
-@dataclass(frozen=True)
+@record
 class LayoutRules:
     """Everything the layout file says; px unless noted."""
 
@@ -570,7 +570,7 @@ def load_rules(path: Path | str, lang: str | None = None, warnings: Warnings | N
     return parse_rules(load_yaml(path), str(path), lang, warnings or Warnings())
 
 
-@dataclass(frozen=True)
+@record
 class Theme:
     """Colours of one theme (hex); mixes are 0–1 towards the background."""
 

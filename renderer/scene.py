@@ -5,12 +5,14 @@ Elements say *what* is drawn; backends (svg, png, …) say *how*.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from math import copysign
 from typing import Union
 
+from .records import record
 
-@dataclass(frozen=True)
+
+@record
 class Style:
     """Paint: colours as ``#rrggbb`` (None = none), stroke width px, dash pattern px."""
 
@@ -21,7 +23,7 @@ class Style:
     opacity: float = 1.0
 
 
-@dataclass(frozen=True)
+@record
 class Rect:
     """A rectangle with corner radius ``rx`` (px)."""
 
@@ -33,7 +35,7 @@ class Rect:
     rx: float = 0.0
 
 
-@dataclass(frozen=True)
+@record
 class Circle:
     """A circle: centre and radius (px)."""
 
@@ -43,7 +45,7 @@ class Circle:
     style: Style
 
 
-@dataclass(frozen=True)
+@record
 class Line:
     """A straight line (px)."""
 
@@ -54,7 +56,7 @@ class Line:
     style: Style
 
 
-@dataclass(frozen=True)
+@record
 class Path:
     """Arbitrary path data; ``transform`` maps its own units to px (e.g. a logo's viewBox)."""
 
@@ -126,7 +128,7 @@ class Outline:
         return not (self._ops if self._ops is not None else self._packed[0])  # type: ignore[index]
 
 
-@dataclass(frozen=True)
+@record
 class Text:
     """Text already shaped into glyph outlines, plus its box.
 
@@ -142,7 +144,7 @@ class Text:
     role: str = "label"
 
 
-@dataclass(frozen=True)
+@record
 class Image:
     """A raster or SVG image embedded as data, drawn into (x, y, w, h) px."""
 
@@ -157,7 +159,7 @@ class Image:
 Node = Union["Group", Rect, Circle, Line, Path, Text, Image]
 
 
-@dataclass(frozen=True)
+@record
 class Group:
     """A group with optional id, classes, tooltip title, link and data attributes."""
 
@@ -169,7 +171,7 @@ class Group:
     data: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Scene:
     """A whole picture: canvas size (px), document title and description, content."""
 

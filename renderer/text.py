@@ -15,10 +15,10 @@ import importlib.util
 import os
 import struct
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 from .linebreak import is_cjk, is_emoji, NO_LINE_START, break_units, split_units
+from .records import record
 from .scene import Outline, Text
 from .textcache import CacheFile, glyphs_from, glyphs_record, outline_from, outline_record, text_cache
 
@@ -134,7 +134,7 @@ class _RecordingPen:
         self.value.append(("Z", ()))
 
 
-@dataclass(frozen=True)
+@record
 class Shaped:
     """A shaped string: glyphs (id, x, y of origin in font units from the start), total advance."""
 
@@ -143,7 +143,7 @@ class Shaped:
     missing: frozenset[str]
 
 
-@dataclass(frozen=True)
+@record
 class Line:
     """One laid-out line of text: its string and width in px."""
 
