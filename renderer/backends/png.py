@@ -18,7 +18,7 @@ import zlib
 from typing import Any, Callable
 
 from ..fingerprint import KEYWORD
-from ..scene import Scene
+from ..scene import Node, Scene
 
 _LEVEL = 6
 _STRIPES = 8
@@ -43,14 +43,16 @@ def start_png(scene: Scene, scale: float = 2.0) -> Callable[[], bytes]:
     conversion stays on this thread, where its many short GIL releases cost nothing."""
     import math
 
+    from ..scene import Path, walk
     from .raster import draw_scene
 
     width, height = math.ceil(scene.width * scale), math.ceil(scene.height * scale)
-    _prefetch_logos(scene, scale)
+    nodes = walk(scene.children)
+    _prefetch_logos(nodes, scale * scene.width / scene.viewbox[2])
     band = max(64, min(height, _BAND_BYTES // (width * 4)))
     opaque = scene.background is not None
     if band >= height:
-        _preload()
+        _preload(paths=any(isinstance(n, Path) for n in nodes))
         surface = draw_scene(scene, scale)
         lines = _filtered(surface.get_data(), width, surface.get_stride(), 0, height, opaque)
         del surface
@@ -70,16 +72,19 @@ def start_png(scene: Scene, scale: float = 2.0) -> Callable[[], bytes]:
     return lambda: png
 
 
-def _preload() -> None:
-    """Import, on a thread, what drawing and encoding will need (fontTools' SVG path parser,
-    Pillow, libdeflate: ~20 ms of module set-up) while cairo draws with the GIL released."""
+def _preload(paths: bool) -> None:
+    """Import, on a thread, what drawing and encoding will need (Pillow, libdeflate, and
+    fontTools' SVG path parser when the scene has ``paths``: ~20 ms of module set-up) while
+    cairo draws with the GIL released."""
     import threading
 
     def imports() -> None:
         import deflate  # noqa: F401
-        from fontTools.pens.recordingPen import RecordingPen  # noqa: F401
-        from fontTools.svgLib.path import parse_path  # noqa: F401
         from PIL import Image  # noqa: F401
+
+        if paths:
+            from fontTools.pens.recordingPen import RecordingPen  # noqa: F401
+            from fontTools.svgLib.path import parse_path  # noqa: F401
 
     threading.Thread(target=imports, name="png-imports", daemon=True).start()
 
@@ -111,13 +116,13 @@ def _on_thread(work: Callable[[], bytes]) -> Callable[[], bytes]:
     return result
 
 
-def _prefetch_logos(scene: Scene, scale: float) -> None:
-    """Rasterise every SVG logo of a big scene up front, on two processes."""
+def _prefetch_logos(nodes: list[Node], k: float) -> None:
+    """Rasterise every SVG logo of a big scene (its nodes, ``k`` device px per scene unit)
+    up front, on two processes."""
     from ..logos import prefetch_rasters
-    from ..scene import Image, walk
+    from ..scene import Image
 
-    k = scale * scene.width / scene.viewbox[2]
-    prefetch_rasters([(n.data, max(8, round(max(n.w, n.h) * k))) for n in walk(scene.children)
+    prefetch_rasters([(n.data, max(8, round(max(n.w, n.h) * k))) for n in nodes
                       if isinstance(n, Image) and n.mime == "image/svg+xml"])
 
 
