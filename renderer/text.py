@@ -12,6 +12,7 @@ Chinese phrases kept whole (BudouX). All lengths are px unless noted.
 from __future__ import annotations
 
 import importlib.util
+import math
 import os
 import struct
 import unicodedata
@@ -319,7 +320,8 @@ class TextEngine:
         and a last line holding one Han character takes a phrase from the line above. A unit
         wider than ``width`` is broken between characters only with ``break_words``. With
         ``balance``, the lines are as even as the breaks allow: the narrowest width that keeps
-        the greedy number of lines."""
+        the greedy number of lines, and at that width the breaks whose lines differ least from
+        it (Σ of squared shortfalls, px²), so no short word is left alone between two long lines."""
         lines = self._greedy(text, size, width, bold, owner, break_words, lang)
         if balance and len(lines) > 1:
             lo, hi = width / 2, width
@@ -330,19 +332,52 @@ class TextEngine:
                     lines, hi = trial, mid
                 else:
                     lo = mid
+            lines = self._even(text, size, max(line.width for line in lines), len(lines), bold, owner,
+                               break_words, lang) or lines
         return lines
+
+    def _even(self, text: str, size: float, width: float, count: int, bold: bool, owner: str,
+              break_words: bool, lang: str | None) -> list[Line] | None:
+        """``count`` lines of at most ``width`` px with the least Σ (width − line width)², by
+        dynamic programming over the break units; None when that finds nothing better to check."""
+        units = self._units(text, size, width, bold, owner, break_words, lang)
+        full = [self.measure(u, size, bold, owner, lang) for u in units]
+        bare = [self.measure(u.rstrip(), size, bold, owner, lang) for u in units]
+        k = len(units)
+        inf = math.inf
+        best = [[inf] * (k + 1) for _ in range(count + 1)]
+        back = [[0] * (k + 1) for _ in range(count + 1)]
+        best[0][0] = 0.0
+        for n in range(1, count + 1):
+            for j in range(1, k + 1):
+                run = 0.0  # Σ full widths of units[i:j - 1]
+                for i in range(j - 1, -1, -1):
+                    if i < j - 1:
+                        run += full[i]
+                    w = run + bare[j - 1]
+                    if w > width + 1e-6:
+                        break
+                    cost = best[n - 1][i] + (width - w) ** 2
+                    if cost < best[n][j] - 1e-9:
+                        best[n][j], back[n][j] = cost, i
+        if best[count][k] == inf:
+            return None
+        cuts, j = [], k
+        for n in range(count, 0, -1):
+            cuts.append((back[n][j], j))
+            j = back[n][j]
+        parts = ["".join(units[i:j]).strip() for i, j in reversed(cuts)]
+        if len(parts[-1]) == 1 and is_cjk(parts[-1]):
+            return None  # a lone Han character: the greedy lines already fixed that
+        lines = [Line(part, self.measure(part, size, bold, owner, lang)) for part in parts]
+        return lines if all(part and line.width <= width + 1e-6 for part, line in zip(parts, lines)) else None
 
     def _greedy(self, text: str, size: float, width: float, bold: bool, owner: str, break_words: bool,
                 lang: str | None) -> list[Line]:
         def m(s: str) -> float:
             return self.measure(s.rstrip(), size, bold, owner, lang)
 
-        units: list[str] = []
-        for unit in break_units(text):
-            if break_words and m(unit) > width and len(unit.strip()) > 1:
-                units.extend(self._split_unit(unit, size, width, bold, owner, lang))
-            else:
-                units.append(unit)
+        units = self._units(text, size, width, bold, owner, break_words, lang)
         lines: list[list[str]] = []
         for unit in units:
             if lines and m("".join(lines[-1]) + unit) <= width + 1e-9:
@@ -359,6 +394,17 @@ class TextEngine:
             if s:
                 out.append(Line(s, m(s)))
         return out
+
+    def _units(self, text: str, size: float, width: float, bold: bool, owner: str, break_words: bool,
+               lang: str | None) -> list[str]:
+        """The break units of ``text``; with ``break_words``, one wider than ``width`` is cut."""
+        units: list[str] = []
+        for unit in break_units(text):
+            if break_words and self.measure(unit.rstrip(), size, bold, owner, lang) > width and len(unit.strip()) > 1:
+                units.extend(self._split_unit(unit, size, width, bold, owner, lang))
+            else:
+                units.append(unit)
+        return units
 
     def _split_unit(self, unit: str, size: float, width: float, bold: bool, owner: str,
                     lang: str | None) -> list[str]:

@@ -164,3 +164,10 @@ def test_wrap_breaks_only_at_break_opportunities(words: list[str], gaps: list[st
             continue  # beside other Han text BudouX may phrase it differently (checked by the breaks above)
         assert not any(line.endswith(unit[:k]) and lines[i + 1].startswith(unit[k:])
                        for i, line in enumerate(lines[:-1]) for k in range(1, len(unit)))
+
+
+def test_balanced_lines_leave_no_short_word_alone_between_long_ones() -> None:
+    width = _ENGINE.measure("implementations", 16) + 1
+    lines = [line.text for line in _ENGINE.wrap("Track key new KEP implementations", 16, width, balance=True)]
+    assert lines == ["Track key", "new KEP", "implementations"]  # greedy at that width: 'Track key new', 'KEP', …
+    assert [line.text for line in _ENGINE.wrap("跨项目依赖治理，架构协同", 16, 82, balance=True)][-1] == "架构协同"
