@@ -149,3 +149,17 @@ def test_glyph_paths_appended_at_their_origins_equal_a_call_per_command(engine, 
         surfaces.append(surface)
     assert any(bytes(surfaces[0].get_data()))  # something was drawn
     assert bytes(surfaces[0].get_data()) == bytes(surfaces[1].get_data())
+
+
+def test_scanlines_written_over_the_pixels_equal_a_fresh_buffer() -> None:
+    from renderer.backends.png import _filtered
+
+    width, height, stride = 37, 150, 37 * 4  # more rows than one conversion chunk
+    pixels = bytes((x * 7 + y) % 256 if c < 3 else 255 for y in range(height) for x in range(width) for c in range(4))
+    fresh = bytes(_filtered(pixels, width, stride, 0, height, opaque=True))
+    buffer = bytearray(pixels)
+    assert bytes(_filtered(buffer, width, stride, 0, height, opaque=True, in_place=True)) == fresh
+    assert len(fresh) == height * (3 * width + 1) and fresh[0] == fresh[3 * width + 1] == 0
+    assert zlib.crc32(fresh) != zlib.crc32(bytes(len(fresh)))
+    with pytest.raises(ValueError):
+        _filtered(bytearray(pixels), width, stride, 0, height, opaque=False, in_place=True)  # RGBA rows are longer

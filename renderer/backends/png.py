@@ -54,9 +54,8 @@ def start_png(scene: Scene, scale: float = 2.0) -> Callable[[], bytes]:
     if band >= height:
         _preload(paths=any(isinstance(n, Path) for n in nodes))
         surface = draw_scene(scene, scale)
-        lines = _filtered(surface.get_data(), width, surface.get_stride(), 0, height, opaque)
-        del surface
-        return _on_thread(lambda: _deflated(lines, width, height, opaque, scene.fingerprint))
+        lines = _filtered(surface.get_data(), width, surface.get_stride(), 0, height, opaque, in_place=opaque)
+        return _on_thread(lambda: _deflated(lines, width, height, opaque, scene.fingerprint, owner=surface))
     parts: list[tuple[bytes, int, int]] = []
     for top in range(0, height, band):
         rows = min(band, height - top)
@@ -150,30 +149,39 @@ def encode_png(bgra: Any, width: int, height: int, stride: int, opaque: bool, fi
     return _deflated(_filtered(bgra, width, stride, 0, height, opaque), width, height, opaque, fingerprint)
 
 
-def _deflated(lines: bytearray, width: int, height: int, opaque: bool, fingerprint: str) -> bytes:
-    """The PNG of these scanlines, deflated in one call by libdeflate (which releases the GIL)."""
+def _deflated(lines: Any, width: int, height: int, opaque: bool, fingerprint: str, owner: Any = None) -> bytes:
+    """The PNG of these scanlines, deflated in one call by libdeflate (which releases the GIL);
+    ``owner``: the object holding their memory (the drawn surface), kept alive until then."""
     import deflate
 
     return _assemble(deflate.zlib_compress(lines, _LEVEL), width, height, opaque, fingerprint)
 
 
-def _filtered(bgra: Any, width: int, stride: int, start: int, stop: int, opaque: bool) -> bytearray:
-    """Rows [start, stop) as PNG scanlines: filter byte 0, then RGB (or unpremultiplied RGBA)."""
+def _filtered(bgra: Any, width: int, stride: int, start: int, stop: int, opaque: bool,
+              in_place: bool = False) -> Any:
+    """Rows [start, stop) as PNG scanlines: filter byte 0, then RGB (or unpremultiplied RGBA).
+    ``in_place`` (rows from the first, scanlines no longer than a row): written over ``bgra``
+    itself from its start and returned as a view of it — each chunk of rows is converted
+    before its scanlines overwrite it, and they never reach rows not yet read (saves
+    allocating, and faulting in, another image-sized buffer)."""
     from PIL import Image
 
     mode, raw = ("RGB", "BGRX") if opaque else ("RGBA", "BGRa")
     row = width * len(mode)
-    out = bytearray((stop - start) * (row + 1))
-    view = memoryview(out)
+    size = (stop - start) * (row + 1)
+    if in_place and (start or row + 1 > stride):
+        raise ValueError("scanlines cannot be written over these rows")
+    view = memoryview(bgra if in_place else bytearray(size)).cast("B")
     pixels = memoryview(bgra)
     for first in range(start, stop, _CONVERT_ROWS):
         last = min(stop, first + _CONVERT_ROWS)
         chunk = pixels[first * stride:last * stride]  # no copy: Pillow reads the rows in place
         rows = memoryview(Image.frombuffer(mode, (width, last - first), chunk, "raw", raw, stride, 1).tobytes())
         for r in range(last - first):
-            at = (first - start + r) * (row + 1) + 1
-            view[at:at + row] = rows[r * row:(r + 1) * row]
-    return out
+            at = (first - start + r) * (row + 1)
+            view[at] = 0
+            view[at + 1:at + 1 + row] = rows[r * row:(r + 1) * row]
+    return view[:size]
 
 
 def _encode_parts(bgra: Any, width: int, height: int, stride: int, opaque: bool,
