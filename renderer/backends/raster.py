@@ -126,7 +126,9 @@ def _glyphs(ctx: Context, node: Text) -> None:
 
 
 _GLYPH_PATHS: dict[Outline, PathData | None] = {}  # one prepared path per glyph outline at its size
-_ELEMENTS = {"M": (0, 1), "L": (1, 1), "C": (2, 3), "Z": (3, 0)}  # cairo element type, points
+# op → its cairo element header (type, element count) and its number of points
+_ELEMENTS = {op: (_header(kind, points + 1), points) for op, kind, points in (("M", 0, 1), ("L", 1, 1), ("C", 2, 3),
+                                                                             ("Z", 3, 0))}
 
 
 def _glyph_path(outline: Outline) -> PathData | None:
@@ -140,8 +142,8 @@ def _glyph_path(outline: Outline) -> PathData | None:
         values = array("d")
         at = 0
         for op in letters:
-            kind, points = _ELEMENTS[op]
-            values.extend(_header(kind, points + 1))
+            header, points = _ELEMENTS[op]
+            values.extend(header)
             values.extend(coords[at:at + 2 * points])
             at += 2 * points
         path = PathData(values)
