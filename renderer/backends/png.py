@@ -4,10 +4,11 @@
 rasterises the scene's SVG with cairosvg and is kept as the reference the tests compare
 against. Encoding: rows converted to RGB(A) by Pillow, filter type 0 (None: on these flat
 colours and anti-aliased edges it compresses best of the five). A canvas drawn in one
-band is deflated in one call by libdeflate at level 6 (half zlib's time at level 6, 3–4%
-smaller; the GIL is released); a taller one, drawn band by band to bound memory, by zlib
-in stripes on two threads joined into one standard zlib stream (sync-flushed stripes,
-combined Adler-32). Output is deterministic.
+band is deflated in one call by libdeflate at level 6 (half zlib's time at level 6, 2–4%
+smaller), on a thread while the caller writes other formats (``start_png``); a taller
+one, drawn band by band to bound memory, by zlib in stripes on two threads joined into
+one standard zlib stream (sync-flushed stripes, combined Adler-32). Output is
+deterministic.
 """
 
 from __future__ import annotations
