@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import InputError, Warnings
-from .model import (LANGS, LIMITS, Dataset, LayoutRules, Theme, _Fields, check_groups, find_theme, linked_paths,
+from .model import (LANGS, LIMITS, Dataset, LayoutRules, Theme, Fields, check_groups, find_theme, linked_paths,
                     load_rules, parse_dataset, parse_rules)
 from .records import record
 from .yamlio import line_of, load_yaml
@@ -405,7 +405,7 @@ def _mandala(job: Job, warnings: Warnings, engine: Any,
 CONFIG = "landscape.yaml"
 
 
-def _options(f: _Fields, key: str, allowed: tuple[str, ...] | None) -> list[str | None]:
+def _options(f: Fields, key: str, allowed: tuple[str, ...] | None) -> list[str | None]:
     """A config list such as ``langs: [default, en]``; ``default`` (or no list) is None."""
     values = f.sequence(key) or [None]
     out: list[str | None] = []
@@ -423,12 +423,12 @@ def _options(f: _Fields, key: str, allowed: tuple[str, ...] | None) -> list[str 
 def load_config(path: Path) -> list[Job]:
     """The jobs listed in a config file (see landscape.yaml at the repository root)."""
     raw = load_yaml(path)
-    top = _Fields(raw, str(path), "config", ("outputs",))
+    top = Fields(raw, str(path), "config", ("outputs",))
     entries = top.sequence("outputs", required=True)
     root = path.parent
     jobs: list[Job] = []
     for i, entry in enumerate(entries):
-        f = _Fields(entry, str(path), f"output #{i + 1}",
+        f = Fields(entry, str(path), f"output #{i + 1}",
                     ("kind", "data", "layout", "langs", "themes", "sizes", "formats", "out", "scale", "table"))
         kind = f.text("kind", required=True)
         if kind not in ("landscape", "mandala"):

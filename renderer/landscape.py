@@ -9,7 +9,7 @@ This module orchestrates them and reports. All lengths are px; hints are 0–100
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 
 from .cards import CardMeasurer, CardSpec
@@ -19,6 +19,7 @@ from .layout import Box, NoFit, Placed, Region, overlaps, place, rows_needed
 from .model import LIGHT, Band, Dataset, LayoutRules, Project, Theme, check_groups
 from .paint import Painter
 from .plan import Slab, SlabPx, fill_rows, local_fill, make_slabs, row_shares, shares, smallest, stack, sub_slabs
+from .records import record
 from .scene import Group, Node, Scene
 from .text import TextEngine
 
@@ -29,7 +30,7 @@ SPLIT_SAVING = 0.15  # the split leaves its nominal place only when that saves t
 TARGET_DRIFT = 2  # a slab drawn more than this many rows from its share hints its cards in the drawn slab
 
 
-@dataclass(frozen=True)
+@record
 class BoxReport:
     """One drawn box for ``--report``: where it is, where it was hinted, how far it moved."""
 
@@ -49,7 +50,7 @@ class BoxReport:
     lines: tuple[str, ...] | None = None  # label lines of a card
 
 
-@dataclass(frozen=True)
+@record
 class Result:
     """A built landscape: the scene, every box, and the quality metrics."""
 
@@ -95,7 +96,7 @@ def _map_x(x: float, split_x: float, x0: float, sx: float, x1: float) -> float:
     return sx + (x - split_x) / (100 - split_x) * (x1 - sx)
 
 
-@dataclass(frozen=True)
+@record
 class _Slot:
     """Where a card goes: a strip, or a slab (index) and side, with its clamped y hint."""
 
@@ -106,7 +107,7 @@ class _Slot:
     y: float
 
 
-@dataclass(frozen=True)
+@record
 class _Plan:
     """A chosen canvas: its frame, split, slabs as drawn and strip rows."""
 

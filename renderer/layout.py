@@ -21,10 +21,11 @@ All coordinates are px, y down.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
+from .records import record
 
 
-@dataclass(frozen=True)
+@record
 class Box:
     """A card to place: size and hinted centre (px) inside region ``region``."""
 
@@ -36,7 +37,7 @@ class Box:
     region: str
 
 
-@dataclass(frozen=True)
+@record
 class Region:
     """A rectangle (px) that holds some boxes."""
 
@@ -57,7 +58,7 @@ class Region:
         return self.y1 - self.y0
 
 
-@dataclass(frozen=True)
+@record
 class Placed:
     """A placed box: top-left corner and size (px)."""
 

@@ -11,15 +11,16 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Warnings
 from .colors import mix, readable_on
-from .model import LANGS, LIGHT, Theme, _Fields
+from .model import LANGS, LIGHT, Theme, Fields
 from .scene import Circle, Group, Node, Path as PathNode, Rect, Scene, Style
 from .linebreak import is_cjk
+from .records import record
 from .text import TextEngine
 from .yamlio import LDict, line_of, load_yaml
 
@@ -30,7 +31,7 @@ SIZES = {"square": (1600.0, 1600.0), "a4-landscape": (1754.0, 1240.0), "slide-16
 INK = "#1f2933"
 
 
-@dataclass(frozen=True)
+@record
 class Action:
     """One action cell: text (may be empty), optional status, bold emphasis."""
 
@@ -39,7 +40,7 @@ class Action:
     emphasis: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Pillar:
     """A pillar: its title, colour (hex) and 8 action slots (blank = empty text)."""
 
@@ -49,7 +50,7 @@ class Pillar:
     emphasis: bool = True
 
 
-@dataclass(frozen=True)
+@record
 class Mandala:
     """A whole chart. ``centre`` holds the texts of the centre block's 8 pillar cells."""
 
@@ -64,7 +65,7 @@ class Mandala:
 
 def parse_mandala_yaml(raw: Any, path: str, lang: str | None, warnings: Warnings) -> Mandala:
     """Validate a Mandala YAML file (see data/ai-infra-mandala.yaml)."""
-    top = _Fields(raw, path, "mandala", ("title", "goal", "pillars", "lang"))
+    top = Fields(raw, path, "mandala", ("title", "goal", "pillars", "lang"))
     lang = lang or top.text("lang", "en") or "en"
     goal = top.label("goal", lang, warnings, required=True) or ""
     pillars_raw = top.sequence("pillars", required=True)
@@ -73,7 +74,7 @@ def parse_mandala_yaml(raw: Any, path: str, lang: str | None, warnings: Warnings
     pillars = []
     for i, praw in enumerate(pillars_raw):
         name = praw.get("title") if isinstance(praw, dict) else None
-        f = _Fields(praw, path, f"pillar {name!r}" if isinstance(name, str) else f"pillar #{i + 1}",
+        f = Fields(praw, path, f"pillar {name!r}" if isinstance(name, str) else f"pillar #{i + 1}",
                     ("title", "color", "actions"))
         title = f.label("title", lang, warnings, required=True) or ""
         color = f.color("color") or PALETTE[i]
@@ -94,7 +95,7 @@ def parse_mandala_yaml(raw: Any, path: str, lang: str | None, warnings: Warnings
                 wrapped = LDict(text=araw)
                 wrapped.line, wrapped.key_lines = araw.line, {"text": araw.line}
                 araw = wrapped
-            a = _Fields(araw, path, f"pillar {title!r} action #{j + 1}", ("text", "status", "emphasis"))
+            a = Fields(araw, path, f"pillar {title!r} action #{j + 1}", ("text", "status", "emphasis"))
             status = a.text("status")
             if status is not None and status not in STATUSES:
                 raise a.fail("status", f"status must be one of {', '.join(STATUSES)}, got {status!r}")
@@ -159,7 +160,7 @@ def to_yaml_data(chart: Mandala) -> dict[str, Any]:
 # ---------------------------------------------------------------- Markdown
 
 
-@dataclass(frozen=True)
+@record
 class _Table:
     line: int  # 1-based line of the table's first line (its header)
     rows: list[list[str]]  # cells as written, padded to the header's count; an all-empty header is dropped
@@ -366,7 +367,7 @@ def to_markdown(chart: Mandala) -> str:
 # ---------------------------------------------------------------- grid
 
 
-@dataclass(frozen=True)
+@record
 class Cell:
     """One of the 81 cells (0-based row and column)."""
 
@@ -396,7 +397,7 @@ def chart_grid(chart: Mandala) -> list[list[Cell]]:
 # ---------------------------------------------------------------- drawing
 
 
-@dataclass(frozen=True)
+@record
 class FittedText:
     """Text fitted into a cell: font size (px), lines, bold, and whether it was cut."""
 
@@ -433,7 +434,7 @@ def fit_text(engine: TextEngine, text: str, width: float, height: float, max_siz
     return FittedText(min_size, tuple(texts), tuple(widths), bold, True)
 
 
-@dataclass(frozen=True)
+@record
 class MandalaResult:
     """The scene and, per cell, the cell box and the ink box of its text (px); ``fits`` holds
     each cell's fitted text (None for a blank cell), in the order of ``cells``."""

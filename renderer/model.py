@@ -38,7 +38,7 @@ def slugify(name: str) -> str:
     return slug
 
 
-class _Fields:
+class Fields:
     """Typed access to one YAML mapping with errors that name file, line and item."""
 
     def __init__(self, data: Any, file: str, item: str, known: tuple[str, ...] | None = None) -> None:
@@ -230,8 +230,8 @@ BADGE_TAGS = {"k8s-feature": "K8s"}  # tags drawn as a small badge on the card
 
 def parse_dataset(raw: Any, path: str, lang: str, warnings: Warnings) -> Dataset:
     """Validate a parsed data file (see data/ai-infra.yaml for the format)."""
-    top = _Fields(raw, path, "data file", ("meta", "projects"))
-    meta = _Fields(top.mapping("meta"), path, "meta", _META_KEYS)
+    top = Fields(raw, path, "data file", ("meta", "projects"))
+    meta = Fields(top.mapping("meta"), path, "meta", _META_KEYS)
     title = meta.label("title", lang, warnings, "Landscape") or "Landscape"
     subtitle = meta.label("subtitle", lang, warnings)
     items = top.sequence("projects", required=True)
@@ -247,7 +247,7 @@ def parse_dataset(raw: Any, path: str, lang: str, warnings: Warnings) -> Dataset
         label = f"project #{index + 1}"
         if isinstance(item, dict) and isinstance(item.get("name"), str):
             label = f"project {item['name'].strip()!r}"
-        f = _Fields(item, path, label, _PROJECT_KEYS)
+        f = Fields(item, path, label, _PROJECT_KEYS)
         name = f.text("name", required=True) or ""
         group = f.text("group", required=True) or ""
         stage = f.text("stage", "mature") or "mature"
@@ -298,7 +298,7 @@ def linked_paths(raw: Any, path: Path) -> tuple[Path | None, Path | None]:
     lie inside the data file's project folder: data from a pull request reads nothing else."""
     if not isinstance(raw, dict) or not isinstance(raw.get("meta"), dict):
         return None, None
-    meta = _Fields(raw["meta"], str(path), "meta", _META_KEYS)
+    meta = Fields(raw["meta"], str(path), "meta", _META_KEYS)
     found: list[Path | None] = []
     for key in ("layout", "logos"):
         value = meta.text(key)
@@ -426,33 +426,33 @@ _QUADS = ("top_left", "top_right", "bottom_left", "bottom_right")
 
 def parse_rules(raw: Any, path: str, lang: str | None, warnings: Warnings) -> LayoutRules:
     """Validate a parsed layout file (see layouts/ai-infra.yaml for the format)."""
-    top = _Fields(raw, path, "layout", _LAYOUT_KEYS)
+    top = Fields(raw, path, "layout", _LAYOUT_KEYS)
     declared = top.text("lang", "en") or "en"
     if declared not in LANGS:
         raise top.fail("lang", f"language must be one of {', '.join(LANGS)}, got {declared!r}")
     lang = lang or declared
-    canvas = _Fields(top.mapping("canvas"), path, "canvas", ("width", "height", "margin"))
-    title = _Fields(top.mapping("title"), path, "title", ("size",))
-    chart = _Fields(top.mapping("chart"), path, "chart", ("height", "padding", "gap", "split_x", "split_y",
+    canvas = Fields(top.mapping("canvas"), path, "canvas", ("width", "height", "margin"))
+    title = Fields(top.mapping("title"), path, "title", ("size",))
+    chart = Fields(top.mapping("chart"), path, "chart", ("height", "padding", "gap", "split_x", "split_y",
                                                           "sub_bands"))
-    axis = _Fields(top.mapping("axis_labels"), path, "axis_labels", _SIDES)
-    quads = _Fields(top.mapping("quadrant_labels"), path, "quadrant_labels", _QUADS)
-    card = _Fields(top.mapping("card"), path, "card", (
+    axis = Fields(top.mapping("axis_labels"), path, "axis_labels", _SIDES)
+    quads = Fields(top.mapping("quadrant_labels"), path, "quadrant_labels", _QUADS)
+    card = Fields(top.mapping("card"), path, "card", (
         "height", "font_size", "min_font_size", "padding", "logo_size", "radius", "stroke_width",
         "dash", "min_width", "max_label_width", "style"))
-    legend = _Fields(top.mapping("legend"), path, "legend", ("early", "mature", "notes"))
-    grow = _Fields(top.mapping("grow"), path, "grow", ("step", "max_height", "max_width", "keep"))
+    legend = Fields(top.mapping("legend"), path, "legend", ("early", "mature", "notes"))
+    grow = Fields(top.mapping("grow"), path, "grow", ("step", "max_height", "max_width", "keep"))
 
     groups: dict[str, Group] = {}
     graw = top.mapping("groups")
     for gid, gval in graw.items():
-        g = _Fields(gval, path, f"group {gid!r}", ("label", "color"))
+        g = Fields(gval, path, f"group {gid!r}", ("label", "color"))
         groups[gid] = Group(id=gid, label=g.label("label", lang, warnings, gid) or gid,
                             color=g.color("color") or "#5b6b7f")
     if not groups:
         raise top.fail("groups", "'groups' must define at least one group")
 
-    def group_list(f: _Fields, owner: str) -> tuple[str, ...]:
+    def group_list(f: Fields, owner: str) -> tuple[str, ...]:
         ids = f.sequence("groups", required=True)
         for i, gid in enumerate(ids):
             if gid not in groups:
@@ -465,7 +465,7 @@ def parse_rules(raw: Any, path: str, lang: str | None, warnings: Warnings) -> La
     owner: dict[str, str] = {}
     bseq = top.sequence("bands")
     for i, braw in enumerate(bseq):
-        b = _Fields(braw, path, f"band #{i + 1}", ("label", "groups", "y"))
+        b = Fields(braw, path, f"band #{i + 1}", ("label", "groups", "y"))
         label = b.label("label", lang, warnings, required=True) or ""
         yr = b.raw("y")
         if (not isinstance(yr, list) or len(yr) != 2
@@ -487,7 +487,7 @@ def parse_rules(raw: Any, path: str, lang: str | None, warnings: Warnings) -> La
 
     strips: list[Strip] = []
     for i, sraw in enumerate(top.sequence("strips")):
-        s = _Fields(sraw, path, f"strip #{i + 1}", ("label", "groups", "rows"))
+        s = Fields(sraw, path, f"strip #{i + 1}", ("label", "groups", "rows"))
         label = s.label("label", lang, warnings, required=True) or ""
         ids = group_list(s, f"strip {label!r}")
         for gid in ids:
@@ -499,7 +499,7 @@ def parse_rules(raw: Any, path: str, lang: str | None, warnings: Warnings) -> La
 
     notes: list[Note] = []
     for i, nraw in enumerate(top.sequence("notes")):
-        nf = _Fields(nraw, path, f"note #{i + 1}", ("label", "y", "group"))
+        nf = Fields(nraw, path, f"note #{i + 1}", ("label", "y", "group"))
         ngroup = nf.text("group")
         if ngroup is not None and ngroup not in groups:
             raise nf.fail("group", f"unknown group {ngroup!r}")
@@ -594,7 +594,7 @@ _THEME_KEYS = ("background", "ink", "muted", "shade", "line", "card_tint", "stro
 
 def parse_theme(raw: Any, path: str, name: str) -> Theme:
     """Validate a theme file (see layouts/themes/dark.yaml); missing keys come from light."""
-    f = _Fields(raw, path, f"theme {name!r}", _THEME_KEYS)
+    f = Fields(raw, path, f"theme {name!r}", _THEME_KEYS)
     colors = {k: f.color(k, getattr(LIGHT, k)) for k in ("background", "ink", "muted", "shade", "line", "goal_fill")}
     mixes = {k: f.number(k, getattr(LIGHT, k), lo=0, hi=1) for k in ("card_tint", "stroke_lighten", "action_tint")}
     return Theme(name=name, **colors, **mixes)  # type: ignore[arg-type]

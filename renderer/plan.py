@@ -16,13 +16,14 @@ All lengths are px; hints are 0–100.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
 from typing import Callable
 
 from .model import Band
+from .records import record
 
 
-@dataclass(frozen=True)
+@record
 class Slab:
     """A horizontal stretch of the chart: a band's part above or below the split, or an uncovered
     stretch (``band`` None); ``lo``–``hi`` is its nominal y-hint range (0–100)."""
@@ -167,7 +168,7 @@ def smallest(lo: int, hi: int, ok: Callable[[int], bool]) -> int | None:
     return lo
 
 
-@dataclass(frozen=True)
+@record
 class SlabPx:
     """A slab as drawn: top and bottom (px)."""
 
