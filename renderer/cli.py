@@ -33,8 +33,9 @@ def write_files(payloads: list[tuple[Path, bytes]]) -> None:
         raise
     done: list[tuple[Path, bytes | None]] = []
     try:
-        for path, tmp in temps:
-            previous = path.read_bytes() if path.is_file() else None
+        for i, (path, tmp) in enumerate(temps):
+            # the last file's old content is never needed: if its rename fails, it was not replaced
+            previous = path.read_bytes() if i < len(temps) - 1 and path.is_file() else None
             os.replace(tmp, path)
             done.append((path, previous))
     except OSError as exc:
