@@ -7,7 +7,7 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NoReturn
 
 from . import __version__
 from .errors import InputError, Warnings
@@ -157,7 +157,7 @@ def cmd_import_mandala(args: argparse.Namespace, warnings: Warnings) -> int:
 
     from .mandala import load_mandala, to_yaml_data
 
-    chart = load_mandala(Path(args.input), "en", warnings, args.table)
+    chart = load_mandala(Path(args.input), None, warnings, args.table)
     sys.stdout.write(yaml.safe_dump(to_yaml_data(chart), allow_unicode=True, sort_keys=False, width=100))
     return 0
 
@@ -334,6 +334,21 @@ class _Parser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
 
+    def error(self, message: str) -> NoReturn:  # type: ignore[override]
+        """One line (no usage block): the message, the nearest valid choice, where help is."""
+        import re
+
+        hint = ""
+        found = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if found:
+            from difflib import get_close_matches
+
+            choices = re.findall(r"'([^']*)'", found.group(2))
+            close = [c for c in choices if c.startswith(found.group(1))] \
+                or get_close_matches(found.group(1), choices, 1, 0.5)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+        self.exit(2, f"error: {message}{hint} (see '{self.prog} --help')\n")
+
 
 COMMANDS = ("render", "watch", "diff", "import", "mandala", "import-mandala", "validate", "logos", "build", "check")
 
@@ -471,7 +486,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code (0 ok, 1 stale outputs, 2 bad input, 3 internal error)."""
     words = sys.argv[1:] if argv is None else argv
     command = next((w for w in words if not w.startswith("-")), None)  # no top-level option takes a value
-    args = build_parser(command if command in COMMANDS else None).parse_args(argv)
+    try:
+        args = build_parser(command if command in COMMANDS else None).parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a one-line usage error (_Parser.error)
+        return exc.code if isinstance(exc.code, int) else 2
     scale = getattr(args, "scale", 1.0)
     if not 0 < scale <= 16:
         print(f"error: --scale must be between 0 and 16, got {scale}", file=sys.stderr)

@@ -49,7 +49,8 @@ class Warnings:
         """Every warning line, the untranslated labels folded into one line per language."""
         out = list(self.lines)
         for lang, names in self.untranslated.items():
-            out.append(f"no {lang} text for {len(names)} label(s), using en: {', '.join(names)}")
+            fallback = "drawn as written" if lang == "en" else "drawn in English"
+            out.append(f"no {lang} text for {len(names)} label(s), {fallback}: {', '.join(names)}")
         return out
 
     def emit(self, stream: TextIO | None = None) -> None:

@@ -119,8 +119,7 @@ def load_mandala(path: Path, lang: str | None, warnings: Warnings, table: int = 
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read file: {exc}", str(path)) from None
         chart = parse_markdown(text, str(path), warnings, table)
-        cells = [chart.goal] + [t for p in chart.pillars for t in (p.title, *(a.text for a in p.actions))]
-        chinese = sum(1 for t in cells if any(is_cjk(ch) for ch in t))
+        chinese = chinese_cells(chart)
         if lang == "en" and chinese:
             warnings.add(f"{path}: --lang en: a Markdown table holds one language; {chinese} cell(s) in Chinese "
                          f"are drawn as written (a Mandala YAML file can hold en and zh-CN text for each cell)")
@@ -131,8 +130,15 @@ def load_mandala(path: Path, lang: str | None, warnings: Warnings, table: int = 
     return parse_mandala_yaml(load_yaml(path), str(path), lang, warnings)
 
 
+def chinese_cells(chart: Mandala) -> int:
+    """How many cells of ``chart`` hold Chinese text."""
+    cells = [chart.goal] + [t for p in chart.pillars for t in (p.title, *(a.text for a in p.actions))]
+    return sum(1 for t in cells if any(is_cjk(ch) for ch in t))
+
+
 def to_yaml_data(chart: Mandala) -> dict[str, Any]:
-    """Plain data for ``yaml.safe_dump`` (the YAML input format)."""
+    """Plain data for ``yaml.safe_dump`` (the YAML input format); a chart with Chinese cells says
+    ``lang: zh-CN``, so that rendering it does not report them as missing English."""
     pillars = []
     for p in chart.pillars:
         actions: list[Any] = []
@@ -149,7 +155,7 @@ def to_yaml_data(chart: Mandala) -> dict[str, Any]:
         while actions and actions[-1] is None:
             actions.pop()
         pillars.append({"title": p.title, "color": p.color, "actions": actions})
-    data: dict[str, Any] = {}
+    data: dict[str, Any] = {"lang": "zh-CN"} if chinese_cells(chart) else {}
     if chart.title:
         data["title"] = chart.title
     data["goal"] = chart.goal

@@ -58,6 +58,11 @@ class Fields:
         """Line of a key (or of the mapping)."""
         return line_of(self.data, key)
 
+    def where(self, key: str | None = None) -> str:
+        """``file:line`` of a key, or the file alone when the key has no line (an imported file)."""
+        line = self.line(key)
+        return self.file if line is None else f"{self.file}:{line}"
+
     def fail(self, key: str | None, message: str) -> InputError:
         """An error about ``key`` of this item."""
         return InputError(f"{self.item}: {message}", self.file, self.line(key))
@@ -134,13 +139,13 @@ class Fields:
                     self.clean(key, text.strip())
             pick = value.get(lang) or value.get("en")
             if value.get(lang) is None:
-                warnings.missing_translation(lang, f"{self.file}:{self.line(key)} {self.item} {key!r}")
+                warnings.missing_translation(lang, f"{self.where(key)} {self.item} {key!r}")
             if not isinstance(pick, str) or not pick.strip():
                 raise self.fail(key, f"{key!r} needs a non-empty 'en' text")
             return pick.strip()
         text = self.text(key, default, required=required)
         if lang == "en" and text and any("\u3400" <= ch <= "\u9fff" for ch in text):  # Chinese only
-            warnings.missing_translation(lang, f"{self.file}:{self.line(key)} {self.item} {key!r}")
+            warnings.missing_translation(lang, f"{self.where(key)} {self.item} {key!r}")
         return text
 
     def mapping(self, key: str) -> LDict:

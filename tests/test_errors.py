@@ -120,3 +120,12 @@ def test_unwritable_output_folder(tmp_path: Path, cli) -> None:
 def test_unknown_format(tmp_path: Path, cli) -> None:
     run = cli("render", FIXTURES / "small.yaml", "--layout", LAYOUT, "-o", tmp_path, "--format", "gif")
     assert run.code == 2 and "unknown output format 'gif'" in run.err
+
+
+def test_a_wrong_option_value_is_one_line_with_the_nearest_choice(cli) -> None:
+    """argparse's usage block is not printed: one line, exit 2, the nearest valid choice."""
+    run = cli("render", "data/ai-infra.yaml", "--size", "a4")
+    assert run.code == 2 and len(run.err.strip().splitlines()) == 1, run.err
+    assert "invalid choice: 'a4'" in run.err and "did you mean 'a4-landscape'?" in run.err
+    run = cli("rendr", "x")
+    assert run.code == 2 and "did you mean 'render'?" in run.err and len(run.err.strip().splitlines()) == 1

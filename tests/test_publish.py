@@ -133,7 +133,7 @@ def test_missing_translations_are_one_warning_line(tmp_path: Path, cli) -> None:
     result = cli("render", SMALL, "--layout", layout, "--lang", "zh-CN", "-o", tmp_path, "--format", "svg")
     assert result.code == 0, result.err
     lines = [l for l in result.err.splitlines() if "no zh-CN text" in l]
-    assert len(lines) == 1 and "2 label(s), using en" in lines[0]
+    assert len(lines) == 1 and "2 label(s), drawn in English" in lines[0]
     assert "'bottom'" in lines[0] and "'label'" in lines[0]
     assert (tmp_path / "small-landscape.zh-CN.svg").is_file()
 
