@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import InputError, Warnings
-from .model import (LANGS, LIMITS, Dataset, LayoutRules, Theme, Fields, check_groups, find_theme, linked_paths,
+from .model import (LANGS, LIMITS, PAGES, Dataset, LayoutRules, Theme, Fields, check_groups, find_theme, linked_paths,
                     load_rules, parse_dataset, parse_rules)
 from .records import record
 from .yamlio import line_of, load_yaml
@@ -23,9 +23,8 @@ if TYPE_CHECKING:
     from .landscape import Result
 
 # canvas presets: width and height (px); no height = the layout's own shape at that width
-LANDSCAPE_SIZES = {"slide-16x9": (1920.0, 1080.0), "a4-landscape": (1123.0, 794.0), "readme": (1120.0, None),
-                   "poster": (1920.0, 1358.0)}
-MANDALA_SIZES = ("square", "a4-landscape", "slide-16x9")
+LANDSCAPE_SIZES: dict[str, tuple[float, float | None]] = {**PAGES, "readme": (1120.0, None), "poster": (1920.0, 1358.0)}
+MANDALA_SIZES = ("square", *PAGES)
 FORMATS = ("svg", "png", "pdf")
 # the PDF page of a size preset (px at 96 dpi): A4 is 297 × 210 mm; the drawing is scaled to fit and centred
 PDF_PAGES = {"a4-landscape": (297 / 25.4 * 96, 210 / 25.4 * 96)}

@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import InputError, Warnings
 from .colors import mix, readable_on
-from .model import LANGS, LIGHT, Theme, Fields
+from .model import LANGS, LIGHT, PAGES, Theme, Fields
 from .scene import Circle, Group, Node, Path as PathNode, Rect, Scene, Style
 from .linebreak import is_cjk
 from .records import record
@@ -27,7 +27,7 @@ from .yamlio import LDict, line_of, load_yaml
 STATUSES = ("todo", "doing", "done")
 BLOCKS = ((0, 0), (0, 1), (0, 2), (1, 0), (1, 2), (2, 0), (2, 1), (2, 2))  # outer block / slot order
 PALETTE = ("#1d6fa5", "#b4451f", "#0f7a5c", "#7a4bb0", "#9a6a00", "#b03060", "#3f6f8f", "#5b7a1e")
-SIZES = {"square": (1600.0, 1600.0), "a4-landscape": (1754.0, 1240.0), "slide-16x9": (1920.0, 1080.0)}
+SIZES = {"square": (1600.0, 1600.0), **PAGES}
 INK = "#1f2933"
 
 

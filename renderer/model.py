@@ -27,6 +27,10 @@ LANGS = ("en", "zh-CN")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
+# page presets shared by landscapes and Mandalas: width and height (px); A4 at 150 dpi
+PAGES = {"slide-16x9": (1920.0, 1080.0), "a4-landscape": (1754.0, 1240.0)}
+
+
 def slugify(name: str) -> str:
     """A lowercase ASCII id for SVG ids: ``"NVIDIA Triton"`` → ``"nvidia-triton"``."""
     norm = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()

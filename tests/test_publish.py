@@ -107,7 +107,7 @@ def test_pdf_is_vector_with_the_page_size_of_the_scene(engine) -> None:
     assert box and float(box.group(1)) == pytest.approx(1600 * 0.75) and float(box.group(2)) == pytest.approx(1200)
 
 
-@pytest.mark.parametrize("size,expected", [("slide-16x9", (1920, 1080)), ("a4-landscape", (1123, 794)),
+@pytest.mark.parametrize("size,expected", [("slide-16x9", (1920, 1080)), ("a4-landscape", (1754, 1240)),
                                            ("readme", (1120, 1600)), ("poster", (1920, 1358))])
 def test_landscape_size_presets(engine, size: str, expected: tuple[int, int]) -> None:
     job = Job(kind="landscape", source=ROOT / "data" / "ai-infra.yaml", layout=ROOT / "layouts" / "ai-infra.yaml",
