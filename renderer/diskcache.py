@@ -31,6 +31,14 @@ T = TypeVar("T", bound=Saving)
 _SHARED: dict[Path, Any] = {}
 
 
+def cache_dir() -> Path:
+    """Folder of the on-disk caches (logos, text, parsed YAML); ``LANDSCAPE_CACHE`` overrides it."""
+    env = os.environ.get("LANDSCAPE_CACHE")
+    if env:
+        return Path(env)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "landscape"
+
+
 def shared(path: Path, make: Callable[[Path], T]) -> T:
     """The one cache object of the file ``path`` in this process, made on first use."""
     found = _SHARED.get(path)
@@ -51,8 +59,10 @@ def forget() -> None:
     _SHARED.clear()
 
 
-def read_container(path: Path) -> tuple[Any, bytes] | None:
-    """The (document, blob) stored at ``path``, or None when absent or damaged."""
+def read_container(path: Path, object_hook: Callable[[dict[str, Any]], Any] | None = None) -> tuple[Any, bytes] | None:
+    """The (document, blob) stored at ``path``, or None when absent or damaged; ``object_hook``
+    (as ``json.loads`` takes it) builds the document's objects, and an error it raises reads
+    as damaged too."""
     try:
         with open(path, "rb") as fh:
             raw = fh.read()
@@ -65,8 +75,8 @@ def read_container(path: Path) -> tuple[Any, bytes] | None:
     if len(raw) != start + doc_len + blob_len or zlib.crc32(raw[start:]) != crc:
         return None
     try:
-        doc = json.loads(raw[start:start + doc_len].decode("utf-8"))
-    except ValueError:
+        doc = json.loads(raw[start:start + doc_len].decode("utf-8"), object_hook=object_hook)
+    except (ValueError, KeyError, TypeError):
         return None
     return doc, raw[start + doc_len:]
 

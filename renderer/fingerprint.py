@@ -74,7 +74,7 @@ def file_digest(path: Path) -> str | None:
 
 
 def _store() -> tuple[Path, dict[str, str]] | None:
-    from .text import cache_dir
+    from .diskcache import cache_dir
 
     path = cache_dir() / "file-hashes.json"
     try:

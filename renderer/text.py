@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import os
 import struct
 import unicodedata
 from pathlib import Path
@@ -44,14 +43,6 @@ def font_path(bold: bool) -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError(f"font package {package!r} is not installed; run 'make install'")
     return Path(list(spec.submodule_search_locations)[0]) / filename
-
-
-def cache_dir() -> Path:
-    """Folder of the on-disk caches (logos, text: see textcache.py); ``LANDSCAPE_CACHE`` overrides it."""
-    env = os.environ.get("LANDSCAPE_CACHE")
-    if env:
-        return Path(env)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "landscape"
 
 
 def han_language(lang: str | None) -> str:

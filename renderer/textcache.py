@@ -23,7 +23,7 @@ from math import copysign
 from pathlib import Path
 from typing import Any
 
-from .diskcache import file_key, read_container, shared, write_container
+from .diskcache import cache_dir, file_key, read_container, shared, write_container
 from .scene import Outline
 
 VERSION = 2
@@ -182,7 +182,6 @@ def glyphs_from(ints: list[int]) -> Glyphs | None:
 
 def _path(name: str, parts: list[Any]) -> Path:
     from .fingerprint import digest
-    from .text import cache_dir
 
     return cache_dir() / "text" / f"{name}-{digest([VERSION, sys.byteorder, *parts])}.bin"
 
@@ -220,8 +219,6 @@ _PHRASES: dict[Path, Path | None] = {}  # cache folder → its phrase file (the 
 
 def phrase_cache() -> CacheFile:
     """The cache of BudouX phrases (Simplified Chinese model)."""
-    from .text import cache_dir
-
     folder = cache_dir()
     if folder not in _PHRASES:
         try:

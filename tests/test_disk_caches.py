@@ -1,4 +1,5 @@
-"""Disk caches (renderer/textcache.py, the logo store in renderer/logos.py): warm runs draw
+"""Disk caches (renderer/textcache.py, the logo store in renderer/logos.py, parsed YAML in
+renderer/yamlio.py): warm runs draw
 the same bytes without HarfBuzz, BudouX, the logo sanitiser or the simple-icons library;
 entries come back exactly; damaged files and concurrent writers are harmless."""
 
@@ -11,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from renderer import diskcache, logos, text
+from renderer import diskcache, logos, text, yamlio
 from renderer.diskcache import MAGIC, read_container
+from renderer.errors import InputError
 from renderer.text import TextEngine
+from renderer.yamlio import LDict, LList, load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ["Text Generation Inference", "Node.js / 0.10.2 — Don’t", "AI 工作负载 & GPU 调度平台", "全新有运达，。：",
@@ -156,3 +159,66 @@ def test_a_damaged_logo_store_reads_as_empty(cache: Path) -> None:
     modules, again = _child(cache, *ref)
     assert again == cold and "renderer.sanitize" in modules
     assert read_container(store) is not None
+
+
+def _lines(tree: object) -> object:
+    """``tree`` with every mapping's and sequence's lines, types kept exactly (repr: -0.0, 1 vs 1.0)."""
+    if isinstance(tree, LDict):
+        return ("map", tree.line, [(k, tree.key_lines[k], _lines(v)) for k, v in tree.items()])
+    if isinstance(tree, LList):
+        return ("seq", tree.line, tree.item_lines, [_lines(v) for v in tree])
+    return repr(tree)
+
+
+YAML_SAMPLES = [ROOT / "data/ai-infra.yaml", ROOT / "layouts/ai-infra.yaml", ROOT / "data/ai-infra-mandala.yaml"]
+ODD = "a: [1, 1.0, -0.0, .inf, .nan, 0x1f, 1_000, ~, true, 'x: y', \"\\t\"]\nb:\n  - {c: 'é 中'}\n  - []\n  - {}\n"
+
+
+@pytest.mark.parametrize("source", [*YAML_SAMPLES, ODD])
+def test_a_cached_yaml_tree_comes_back_exactly(cache: Path, tmp_path: Path, source: Path | str) -> None:
+    path = source if isinstance(source, Path) else tmp_path / "odd.yaml"
+    if isinstance(source, str):
+        path.write_text(source, encoding="utf-8")
+    cold = load_yaml(path)
+    assert len(list((cache / "yaml").glob("*.bin"))) == 1
+    warm = load_yaml(path)
+    assert _lines(warm) == _lines(cold) and warm is not cold
+
+
+@pytest.mark.parametrize("text", ["a: &x {b: 1}\nc: *x\n", "when: 2024-01-02\n", "s: !!set {a, b}\n",
+                                  "b: !!binary aGk=\n", "o: !!omap [{a: 1}]\n", '"\\0line": 1\n'])
+def test_yaml_the_cache_cannot_give_back_exactly_is_parsed_every_time(cache: Path, tmp_path: Path,
+                                                                       text: str) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_text(text, encoding="utf-8")
+    first = load_yaml(path)
+    assert not list((cache / "yaml").glob("*.bin"))
+    assert _lines(load_yaml(path)) == _lines(first)
+
+
+def test_yaml_cache_is_keyed_by_content_and_damage_means_parse(cache: Path, tmp_path: Path) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_text("a: 1\n", encoding="utf-8")
+    load_yaml(path)
+    path.write_text("a: 2\n", encoding="utf-8")
+    assert load_yaml(path) == {"a": 2}
+    stored = sorted((cache / "yaml").glob("*.bin"))
+    assert len(stored) == 2
+    for file in stored:
+        file.write_bytes(file.read_bytes()[:-1])
+    assert load_yaml(path) == {"a": 2}
+    path.write_text("a: 2\na: 3\n", encoding="utf-8")
+    for _ in range(2):  # errors are never cached: the same one-line message each time
+        with pytest.raises(InputError, match="duplicate key 'a'") as err:
+            load_yaml(path)
+        assert err.value.line == 2
+
+
+def test_yaml_cache_keeps_a_bounded_number_of_files(cache: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlio, "_CACHED_FILES", 3)
+    path = tmp_path / "d.yaml"
+    for i in range(6):
+        path.write_text(f"a: {i}\n", encoding="utf-8")
+        assert load_yaml(path) == {"a": i}
+    assert len(list((cache / "yaml").glob("*.bin"))) == 3
