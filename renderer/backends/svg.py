@@ -239,4 +239,4 @@ def render_svg(scene: Scene) -> bytes:
     for node in scene.children:
         _write(node, out, shared)
     out.append("</svg>\n")
-    return "".join(out).encode("utf-8")
+    return b"".join([part.encode("utf-8") for part in out])  # ASCII parts (base64) copy; one joined str would be UCS-2
