@@ -16,11 +16,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .diskcache import file_key, read_container, shared, write_container
+from .diskcache import cache_dir, file_key, read_container, shared, write_container
 from .limits import LIMITS
 from .records import record
 
@@ -62,6 +63,13 @@ def logo_path(ref: str, logo_dir: Path) -> Path:
     paths (``a/b.svg``) as landscape2 files write them; raises LogoError when the file is
     missing or lies outside the folder (after following links)."""
     base = os.path.join(os.path.realpath(logo_dir), "")  # with its trailing separator
+    name = ref.strip()
+    if name not in ("", ".", "..") and os.sep not in name and (not os.altsep or os.altsep not in name):
+        try:  # a plain name of a regular file (not a link): itself, found with one lstat
+            if stat.S_ISREG(os.lstat(base + name).st_mode):
+                return Path(base + name)
+        except (OSError, ValueError):
+            pass  # missing, a link, or not a name the system takes: as below
     path = os.path.realpath(os.path.join(logo_dir, ref.strip()))  # strings: ~5x faster than Path.resolve
     if not path.startswith(base) or path == base:
         raise LogoError(f"{ref!r} is outside {logo_dir} (after following links)")
@@ -289,8 +297,6 @@ def _read_store(path: Path) -> tuple[dict[str, dict[str, Any]], bytes] | None:
 
 
 def _store() -> _Store:
-    from .text import cache_dir
-
     return shared(cache_dir() / f"logos-v{_CACHE_VERSION}.bin", _Store)
 
 
