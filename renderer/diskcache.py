@@ -63,22 +63,26 @@ def read_container(path: Path, object_hook: Callable[[dict[str, Any]], Any] | No
     """The (document, blob) stored at ``path``, or None when absent or damaged; ``object_hook``
     (as ``json.loads`` takes it) builds the document's objects, and an error it raises reads
     as damaged too."""
-    try:
+    start = len(MAGIC) + _HEAD.size
+    try:  # read in its parts: no copies of the megabytes of blob
         with open(path, "rb") as fh:
-            raw = fh.read()
+            head = fh.read(start)
+            if len(head) != start or not head.startswith(MAGIC):
+                return None
+            doc_len, blob_len, crc = _HEAD.unpack_from(head, len(MAGIC))
+            if os.fstat(fh.fileno()).st_size != start + doc_len + blob_len:
+                return None
+            text = fh.read(doc_len)
+            blob = fh.read(blob_len)
+            if len(text) != doc_len or len(blob) != blob_len or zlib.crc32(blob, zlib.crc32(text)) != crc:
+                return None
     except OSError:
         return None
-    start = len(MAGIC) + _HEAD.size
-    if not raw.startswith(MAGIC) or len(raw) < start:
-        return None
-    doc_len, blob_len, crc = _HEAD.unpack_from(raw, len(MAGIC))
-    if len(raw) != start + doc_len + blob_len or zlib.crc32(raw[start:]) != crc:
-        return None
     try:
-        doc = json.loads(raw[start:start + doc_len].decode("utf-8"), object_hook=object_hook)
+        doc = json.loads(text.decode("utf-8"), object_hook=object_hook)
     except (ValueError, KeyError, TypeError):
         return None
-    return doc, raw[start + doc_len:]
+    return doc, blob
 
 
 def write_container(path: Path, doc: Any, blob: bytes) -> bool:
