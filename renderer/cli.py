@@ -219,8 +219,8 @@ def cmd_logos_pull(args: argparse.Namespace, warnings: Warnings) -> int:
             raise InputError("no data file: pass --data FILE", CONFIG)
         data = firsts[0]
     into = Path(args.into) if args.into else data_inputs(Job(kind="landscape", source=data, out_dir=Path(".")))[2]
-    if not into.is_dir():
-        raise InputError("logo folder not found: create it or pass --into DIR", str(into))
+    if into.exists() and not into.is_dir():
+        raise InputError("not a folder: pass --into DIR", str(into))
     plan = plan_pull(Path(args.landscape), Path(args.logos), data, into, args.origin or str(args.landscape))
     for title, lines in (("matched", plan.matched), ("ambiguous, left alone", plan.ambiguous),
                          ("matched but the logo cannot be used", plan.refused), ("not in the landscape", plan.missed)):

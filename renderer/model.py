@@ -624,7 +624,11 @@ def find_theme(name: str | None, near: list[Path]) -> Theme:
             return parse_theme(load_yaml(candidate), str(candidate), wanted)
     if wanted == "light":
         return LIGHT
-    raise InputError(f"theme {wanted!r} not found (looked for {', '.join(dict.fromkeys(looked))})", "--theme")
+    known = sorted({"light"} | {f.stem for base in near if (base / "themes").is_dir()
+                                for f in (base / "themes").glob("*.yaml")})
+    close = _close(wanted, known)
+    hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
+    raise InputError(f"theme {wanted!r} not found (looked for {', '.join(dict.fromkeys(looked))}){hint}", "--theme")
 
 
 def check_groups(data: Dataset, rules: LayoutRules) -> None:

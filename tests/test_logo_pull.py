@@ -114,3 +114,14 @@ def test_pull_block_mappings_dry_run_and_errors(tmp_path: Path, cli) -> None:
     assert missing.code == 2 and "logo folder not found (--logos)" in missing.err
     notl2 = cli("logos", "pull", data, "--logos", hosted, "--data", data, "--into", into)
     assert notl2.code == 2 and "not a landscape2 file" in notl2.err
+
+
+def test_pull_creates_a_missing_logo_folder(tmp_path: Path, cli) -> None:
+    landscape, hosted, data, into = _setup(tmp_path)
+    fresh = tmp_path / "new-logos"
+    dry = cli("logos", "pull", landscape, "--logos", hosted, "--data", data, "--into", fresh, "--dry-run")
+    assert dry.code == 0, dry.err
+    assert "would write" in dry.out and not fresh.exists()
+    run = cli("logos", "pull", landscape, "--logos", hosted, "--data", data, "--into", fresh)
+    assert run.code == 0, run.err
+    assert (fresh / "kueue.svg").is_file() and (fresh / "SOURCES.md").is_file()

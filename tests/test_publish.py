@@ -144,7 +144,9 @@ def test_dark_theme_and_unknown_theme(tmp_path: Path, cli) -> None:
     root = ET.parse(tmp_path / "ai-infra-landscape.dark.svg").getroot()
     assert root.find(f"{SVG}rect").get("fill") == "#0d1117"
     bad = cli("render", ROOT / "data" / "ai-infra.yaml", "--theme", "neon", "-o", tmp_path, "--format", "svg")
-    assert bad.code == 2 and "theme 'neon' not found" in bad.err
+    assert bad.code == 2 and "theme 'neon' not found" in bad.err and "(known: dark, light)" in bad.err
+    typo = cli("render", ROOT / "data" / "ai-infra.yaml", "--theme", "drak", "-o", tmp_path, "--format", "svg")
+    assert typo.code == 2 and "did you mean 'dark'?" in typo.err
 
 
 def test_cairo_and_matplotlib_backends_agree(engine) -> None:
