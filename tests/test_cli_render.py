@@ -88,7 +88,7 @@ def test_text_is_outlined_and_chinese_axis_labels_are_drawn(rendered: Path) -> N
     assert all(len(p.get("d")) > 200 for p in axis)
     report = json.loads((rendered / "report.json").read_text(encoding="utf-8"))
     labels = {b["id"] for b in report["boxes"] if b["kind"] == "axis-label"}
-    assert {"AI / 应用层", "原型 / 早期", "成熟 / 标准化", "Kernel / Runtime"} == labels
+    assert {"AI / 应用层", "原型 / 早期", "成熟 / 标准化", "内核 / 运行时"} == labels
 
 
 def test_svg_is_self_contained(rendered: Path) -> None:
