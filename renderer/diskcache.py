@@ -14,6 +14,7 @@ import json
 import os
 import struct
 import zlib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Protocol, TypeVar
 
@@ -33,10 +34,16 @@ _SHARED: dict[Path, Any] = {}
 
 def cache_dir() -> Path:
     """Folder of the on-disk caches (logos, text, parsed YAML); ``LANDSCAPE_CACHE`` overrides it."""
-    env = os.environ.get("LANDSCAPE_CACHE")
-    if env:
-        return Path(env)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "landscape"
+    env = os.environ
+    return _cache_folder(env.get("LANDSCAPE_CACHE"), env.get("XDG_CACHE_HOME"), env.get("HOME"))
+
+
+@lru_cache(maxsize=8)
+def _cache_folder(explicit: str | None, xdg: str | None, home: str | None) -> Path:
+    """The cache folder for these environment values (a run asks ~60 times: made once)."""
+    if explicit:
+        return Path(explicit)
+    return Path(xdg or Path.home() / ".cache") / "landscape"
 
 
 def shared(path: Path, make: Callable[[Path], T]) -> T:

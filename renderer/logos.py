@@ -297,7 +297,12 @@ def _read_store(path: Path) -> tuple[dict[str, dict[str, Any]], bytes] | None:
 
 
 def _store() -> _Store:
-    return shared(cache_dir() / f"logos-v{_CACHE_VERSION}.bin", _Store)
+    return shared(_store_file(cache_dir()), _Store)
+
+
+@lru_cache(maxsize=8)
+def _store_file(folder: Path) -> Path:
+    return folder / f"logos-v{_CACHE_VERSION}.bin"
 
 
 def prefetch_rasters(items: list[tuple[bytes, int]]) -> None:
