@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, NoReturn
 
@@ -13,6 +12,7 @@ from . import __version__
 from .errors import InputError, Warnings
 from .jobs import CONFIG, LANDSCAPE_SIZES, MANDALA_SIZES, Job, data_inputs, expected_fingerprints, load_config, run
 from .model import LANGS, check_groups, load_rules, project_folder, within
+from .records import replace
 
 
 def write_atomic(path: Path, payload: bytes) -> None:

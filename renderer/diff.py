@@ -16,13 +16,14 @@ from __future__ import annotations
 import math
 import re
 import subprocess
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
 from .colors import luminance, mix
 from .errors import InputError, Warnings
 from .model import Dataset, LayoutRules, Project, Theme, check_groups, load_rules, parse_dataset, parse_rules
+from .records import replace
 from .scene import Group, Line, Node, Path as PathNode, Rect, Scene, Style, Text, walk
 from .text import TextEngine
 from .diskcache import save_all

@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 import sys
 import time
-from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import InputError, Warnings
 from .model import (LANGS, LIMITS, PAGES, Dataset, LayoutRules, Theme, Fields, check_groups, find_theme, linked_paths,
                     load_rules, parse_dataset, parse_rules)
-from .records import record
+from .records import asdict, record, replace
 from .yamlio import line_of, load_yaml
 
 if TYPE_CHECKING:

@@ -9,7 +9,6 @@ This module orchestrates them and reports. All lengths are px; hints are 0–100
 from __future__ import annotations
 
 import math
-from dataclasses import field, replace
 from pathlib import Path
 
 from .cards import CardMeasurer, CardSpec
@@ -19,7 +18,7 @@ from .layout import Box, NoFit, Placed, Region, overlaps, place, rows_needed
 from .model import LIGHT, Band, Dataset, LayoutRules, Project, Theme, check_groups
 from .paint import Painter
 from .plan import Slab, SlabPx, fill_rows, local_fill, make_slabs, row_shares, shares, smallest, stack, sub_slabs
-from .records import record
+from .records import factory, record, replace
 from .scene import Group, Node, Scene
 from .text import TextEngine
 
@@ -61,9 +60,9 @@ class Result:
     split: tuple[float, float]  # split lines x, y (px)
     split_x: float = 50.0  # the split's x hint (0–100)
     # group id -> drawn slabs of its band: (lo, hi hint, top px, bottom px)
-    band_extents: dict[str, tuple[tuple[float, float, float, float], ...]] = field(default_factory=dict)
+    band_extents: dict[str, tuple[tuple[float, float, float, float], ...]] = factory(dict)
     # group id -> the slabs its cards are hinted in, as band_extents (the layout's own proportions)
-    hint_extents: dict[str, tuple[tuple[float, float, float, float], ...]] = field(default_factory=dict)
+    hint_extents: dict[str, tuple[tuple[float, float, float, float], ...]] = factory(dict)
     card_h: float = 34.0  # px
     gap: float = 8.0  # px
 

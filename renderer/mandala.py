@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from .colors import mix, readable_on
 from .model import LANGS, LIGHT, PAGES, Theme, Fields
 from .scene import Circle, Group, Node, Path as PathNode, Rect, Scene, Style
 from .linebreak import is_cjk
-from .records import record
+from .records import record, replace
 from .text import TextEngine
 from .yamlio import LDict, line_of, load_yaml
 

@@ -1,37 +1,71 @@
-"""Immutable records: ``@record`` is ``@dataclass(frozen=True)`` without compiling code at import.
+"""Immutable records: ``@record`` makes a class behave as ``@dataclass(frozen=True)`` without
+importing ``dataclasses`` (and the ``inspect`` module it loads: ~6 ms of every run) or compiling
+methods at import.
 
-``dataclasses`` writes every method it adds (``__init__``, ``__repr__``, ``__eq__``,
-``__hash__``, ``__setattr__``, ``__delattr__``) as source text and compiles it: ~0.6 ms per
-class, ~17 ms of each run for the records a render imports. A record is still a dataclass
-(its fields are processed by ``dataclasses``, so ``fields``, ``replace`` and ``asdict``
-work) and behaves as a frozen one: built from positional or keyword arguments with
-defaults and default factories, the same ``repr`` text, equality (same class only) and
-hash over the field values in order, assignment and deletion refused with
-``FrozenInstanceError``. Not supported (refused when the class is made): ``__post_init__``
-and fields excluded from ``__init__``, ``repr`` or comparison.
+Fields are the class's annotated names (base classes first), defaults its class attributes;
+``factory(make)`` is a default made fresh for each record (``field(default_factory=make)``).
+A record is built from positional or keyword arguments, has the same ``repr`` text as a frozen
+dataclass, equality (same class only) and hash over the field values in order, and refuses
+assignment and deletion with ``FrozenInstanceError``. ``replace``, ``fields`` and ``asdict`` here
+work as their ``dataclasses`` namesakes. Not supported (refused when the class is made):
+``__post_init__`` and ``dataclasses.field`` options.
 """
 
 from __future__ import annotations
 
-from dataclasses import MISSING, FrozenInstanceError, dataclass, fields
 from operator import attrgetter
 from typing import Any, Callable, TypeVar
 
 T = TypeVar("T")
 
 
+class FrozenInstanceError(AttributeError):
+    """A field of a record was assigned or deleted."""
+
+
+class _Factory:
+    """A default made by calling ``make`` for each new record."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self.make = make
+
+
+def factory(make: Callable[[], Any]) -> Any:
+    """A field default made fresh for each record, e.g. ``children: tuple = factory(tuple)``."""
+    return _Factory(make)
+
+
+_NONE = object()
+
+
 def record(cls: type[T]) -> type[T]:
-    """Make ``cls`` an immutable dataclass (see the module docstring)."""
+    """Make ``cls`` an immutable record (see the module docstring)."""
     if "__post_init__" in cls.__dict__:
         raise TypeError(f"{cls.__name__}: records have no __post_init__")
-    cls = dataclass(init=False, repr=False, eq=False)(cls)
-    found = fields(cls)  # type: ignore[arg-type]
-    if not all(f.init and f.repr and f.compare and f.hash is None for f in found):
-        raise TypeError(f"{cls.__name__}: record fields take part in __init__, repr and comparison")
-    names = tuple(f.name for f in found)
+    order: list[str] = []
+    for base in reversed(cls.__mro__):
+        for name in base.__dict__.get("__annotations__", {}):
+            if name not in order:
+                order.append(name)
+    defaults: dict[str, Any] = {}
+    factories: dict[str, Callable[[], Any]] = {}
+    for name in order:
+        value = getattr(cls, name, _NONE)
+        if type(value).__module__ == "dataclasses":
+            raise TypeError(f"{cls.__name__}.{name}: dataclasses.field is not for records (factory(make) is)")
+        if isinstance(value, _Factory):
+            factories[name] = value.make
+            if name in cls.__dict__:
+                delattr(cls, name)
+        elif value is not _NONE:
+            defaults[name] = value
+        elif defaults or factories:
+            raise TypeError(f"non-default argument {name!r} follows default argument")
+    cls.__record_fields__ = tuple(order)  # type: ignore[attr-defined]
+    names = tuple(order)
     known = frozenset(names)
-    defaults = {f.name: f.default for f in found if f.default is not MISSING}
-    factories = {f.name: f.default_factory for f in found if f.default_factory is not MISSING}
     values_of: Callable[[Any], tuple[Any, ...]] = attrgetter(*names) if len(names) > 1 else \
         (lambda obj: tuple(getattr(obj, name) for name in names))
 
@@ -83,3 +117,31 @@ def record(cls: type[T]) -> type[T]:
         method.__qualname__ = f"{cls.__qualname__}.{method.__name__}"
         setattr(cls, method.__name__, method)
     return cls
+
+
+def fields(obj: Any) -> tuple[str, ...]:
+    """Field names of a record or record class, in order."""
+    return obj.__record_fields__  # type: ignore[no-any-return]
+
+
+def replace(obj: T, **changes: Any) -> T:
+    """A copy of the record ``obj`` with some fields changed."""
+    names = fields(obj)
+    unknown = set(changes).difference(names)
+    if unknown:
+        raise TypeError(f"{type(obj).__name__} has no field(s) {sorted(unknown)}")
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    new.__dict__.update(changes)
+    return new
+
+
+def asdict(obj: Any) -> Any:
+    """Plain data of a record: records become dicts, recursively through lists, tuples and dicts."""
+    if hasattr(type(obj), "__record_fields__"):
+        return {name: asdict(getattr(obj, name)) for name in fields(obj)}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(asdict(v) for v in obj)
+    if isinstance(obj, dict):
+        return {asdict(k): asdict(v) for k, v in obj.items()}
+    return obj

@@ -5,11 +5,10 @@ Elements say *what* is drawn; backends (svg, png, …) say *how*.
 
 from __future__ import annotations
 
-from dataclasses import field
 from math import copysign
 from typing import Union
 
-from .records import record
+from .records import factory, record
 
 
 @record
@@ -180,7 +179,7 @@ class Scene:
     title: str
     desc: str
     background: str | None
-    children: tuple[Node, ...] = field(default_factory=tuple)
+    children: tuple[Node, ...] = factory(tuple)
     view: tuple[float, float, float, float] | None = None  # content box shown on the canvas (x, y, w, h)
     fingerprint: str = ""  # what the output was made from (renderer/fingerprint.py); written as metadata
 

@@ -15,7 +15,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +24,7 @@ from renderer.backends.svg import render_svg  # noqa: E402
 from renderer.errors import Warnings  # noqa: E402
 from renderer.landscape import build_landscape  # noqa: E402
 from renderer.model import Dataset, Grow, Project, load_rules, slugify  # noqa: E402
+from renderer.records import replace  # noqa: E402
 from renderer.text import TextEngine  # noqa: E402
 
 WORDS = ["kube", "flow", "serve", "infer", "gate", "mesh", "scale", "batch", "queue", "ray", "spark",

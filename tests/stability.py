@@ -7,13 +7,13 @@ unchanged cards whose box moved by more than 0.5 px (``renderer.diff.STABLE_PX``
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 from pathlib import Path
 
 from renderer.diff import STABLE_PX
 from renderer.errors import Warnings
 from renderer.landscape import build_landscape
 from renderer.model import Dataset, LayoutRules, load_dataset, load_rules, slugify
+from renderer.records import replace
 from renderer.text import TextEngine
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -169,7 +169,7 @@ def test_wordmark_logo_stands_for_the_label(readme: dict) -> None:
 
 
 def test_sub_bands_never_and_always(tmp_path: Path, engine) -> None:
-    from dataclasses import replace
+    from renderer.records import replace
 
     rules = load_rules(FIXTURES / "small-layout.yaml")
     projects = tuple(Project(name=f"P{i}", slug=f"p{i}", group="app", stage="mature", x=20 + i, y=80, url=None,

@@ -152,7 +152,7 @@ names = st.text(alphabet=st.sampled_from(list("abcdefghijKLMNOP xyz-调度推理
 @given(st.lists(st.tuples(st.floats(0, 100), st.floats(0, 100), names, st.booleans()), min_size=1, max_size=400))
 def test_random_landscapes_through_the_builder(spec: list[tuple[float, float, str, bool]]) -> None:
     """Real label widths from the font, stages, no bands: every card placed exactly in its quadrant."""
-    from dataclasses import replace as dc_replace
+    from renderer.records import replace as dc_replace
 
     from renderer.errors import Warnings
     from renderer.landscape import build_landscape

@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from PIL import Image
 from renderer import backends
 from renderer.errors import Warnings
 from renderer.jobs import Job, load_config, run
+from renderer.records import replace
 
 from .conftest import FIXTURES, ROOT
 from .test_raster import mean_difference

@@ -1,13 +1,14 @@
-"""``@record`` (renderer/records.py) behaves as ``@dataclass(frozen=True)``."""
+"""``@record`` (renderer/records.py) behaves as ``@dataclass(frozen=True)``, without ``dataclasses``."""
 
 from __future__ import annotations
 
 import pickle
-from dataclasses import FrozenInstanceError, asdict, dataclass, field, fields, is_dataclass, replace
+import dataclasses
+from dataclasses import dataclass, field
 
 import pytest
 
-from renderer.records import record
+from renderer.records import FrozenInstanceError, asdict, factory, fields, record, replace
 from renderer.scene import Rect, Scene, Style
 
 
@@ -18,7 +19,7 @@ class Point:
     x: float
     y: float
     label: str = "p"
-    tags: tuple[str, ...] = field(default_factory=tuple)
+    tags: tuple[str, ...] = factory(tuple)
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,10 @@ def test_same_repr_equality_hash_and_dict_as_a_frozen_dataclass(args: tuple, kwa
     assert repr(p) == repr(t).replace("Twin", "Point")
     assert hash(p) == hash(t)
     assert p == Point(*args, **kwargs) and p != t and p != Point(9.0, 9.0)
-    assert asdict(p) == asdict(t) and vars(p) == vars(t)
-    assert [f.name for f in fields(p)] == [f.name for f in fields(t)] and is_dataclass(p)
+    assert asdict(p) == dataclasses.asdict(t) and vars(p) == vars(t)
+    assert list(fields(p)) == [f.name for f in dataclasses.fields(t)] and not dataclasses.is_dataclass(p)
     assert replace(p, label="z") == Point(p.x, p.y, "z", p.tags)
+    assert replace(p, label="z") == Point(*dataclasses.astuple(dataclasses.replace(t, label="z")))
     assert pickle.loads(pickle.dumps(p)) == p
 
 

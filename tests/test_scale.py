@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 
 from renderer.errors import Warnings
 from renderer.landscape import build_landscape
 from renderer.layout import Placed, overlaps
 from renderer.model import Dataset, Grow, Project, load_rules, slugify
+from renderer.records import replace
 
 from .conftest import ROOT
 
