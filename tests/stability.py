@@ -1,8 +1,8 @@
 """Layout stability on the default data: add projects (names, groups, stages and positions drawn
 at random, seeded; groups chosen in proportion to the cards they hold, as landscapes grow) at the
-end of the file, after their group's projects, or anywhere in it; render again, and count the
-unchanged cards whose box moved by more than 0.5 px (``renderer.diff.STABLE_PX``, as
-``landscape diff`` reports)."""
+end of the file, after their group's projects, among them (a file sorted by name), or anywhere
+in it; render again, and count the unchanged cards whose box moved by more than 0.5 px
+(``renderer.diff.STABLE_PX``, as ``landscape diff`` reports)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ WORDS = ("Flux Orca Nimbus Quill Vega Atlas Helix Ember Koi Lumen Pike Rook Sabl
 
 def with_additions(data: Dataset, rules: LayoutRules, seed: int, n: int, where: str = "end") -> Dataset:
     """``data`` with ``n`` new projects: at the end of the file (``end``), after the last project
-    of their group (``group``, as a maintainer edits a file kept in sections), or anywhere (``any``)."""
+    of their group (``group``, as a maintainer edits a file kept in sections), among their group's
+    projects (``within``, a section kept sorted by name), or anywhere (``any``)."""
     band_of = {g: b for b in rules.bands for g in b.groups}
     rnd = random.Random(seed)
     projects = list(data.projects)
@@ -38,6 +39,8 @@ def with_additions(data: Dataset, rules: LayoutRules, seed: int, n: int, where: 
             at = rnd.randrange(len(projects) + 1)
         elif where == "group":
             at = max(i for i, p in enumerate(projects) if p.group == model.group) + 1
+        elif where == "within":
+            at = rnd.choice([i for i, p in enumerate(projects) if p.group == model.group])
         else:
             at = len(projects)
         projects.insert(at, new)
