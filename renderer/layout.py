@@ -70,6 +70,7 @@ class Placed:
     region: str
 
 
+MOVE_COST = 40.0 ** 2  # px²: moving a placed card aside costs as much as a card 40 px from its hint
 EXACT_ROW_COST = 40  # regions with at most this many cards weigh horizontal crowding when choosing rows
 
 
@@ -120,7 +121,7 @@ def lattice(region: Region, row_h: float, gap: float) -> list[float]:
 def _place_lattice(boxes: list[Box], region: Region, gap: float) -> list[Placed] | None:
     """Each box in file order on the row lattice: in each row, the stretch between the cards hinted
     left and right of it; the nearest to its hint wins. When no row has a stretch wide enough, the
-    row whose least-squares re-solve with it costs least takes it (only that row's cards move).
+    row where pushing its neighbours aside costs least takes it (``_push_in``: few cards move).
     Rows keep the order of x hints. None when no row can take some box."""
     row_h = max(b.h for b in boxes)
     tops = lattice(region, row_h, gap)
@@ -144,21 +145,73 @@ def _place_lattice(boxes: list[Box], region: Region, gap: float) -> list[Placed]
         if best is not None:
             rows[best[1]].append((best[2], b))
             continue
-        resolved: tuple[float, int, list[tuple[float, Box]]] | None = None
+        pushed: tuple[float, int, list[tuple[float, Box]]] | None = None
         for k, top in enumerate(tops):
-            row = sorted([o for _, o in rows[k]] + [b], key=lambda o: (o.hx, o.id))
-            if sum(o.w for o in row) + gap * (len(row) - 1) > region.width + 1e-9:
-                continue
-            xs = _solve_row(row, region.x0, region.x1, gap)
-            cost = sum((x + o.w / 2 - o.hx) ** 2 + (top + row_h / 2 - o.hy) ** 2 for o, x in zip(row, xs))
-            cost -= sum((x + o.w / 2 - o.hx) ** 2 + (top + row_h / 2 - o.hy) ** 2 for x, o in rows[k])
-            if resolved is None or cost < resolved[0] - 1e-9:
-                resolved = (cost, k, list(zip(xs, row)))
-        if resolved is None:
+            got = _push_in(rows[k], b, region, gap)
+            if got is not None:
+                cost = got[0] + (top + row_h / 2 - b.hy) ** 2
+                if pushed is None or cost < pushed[0] - 1e-9:
+                    pushed = (cost, k, got[1])
+        if pushed is None:
             return None
-        rows[resolved[1]] = resolved[2]
+        rows[pushed[1]] = pushed[2]
     return [Placed(id=o.id, x=x, y=top + (row_h - o.h) / 2, w=o.w, h=o.h, region=region.id)
             for top, row in zip(tops, rows) for x, o in row]
+
+
+def _push_in(row: list[tuple[float, Box]], b: Box, region: Region, gap: float
+             ) -> tuple[float, list[tuple[float, Box]]] | None:
+    """``b`` put into ``row`` (left edges, px) between the cards hinted left and right of it, its
+    neighbours pushed aside only as far as it needs, so as few cards as possible move: the push that
+    costs least (``MOVE_COST`` per card moved, plus the change in Σ (x − hint)², px²). None when the
+    row is too full."""
+    mine = (b.hx, b.id)
+    ordered = sorted(row, key=lambda e: (e[1].hx, e[1].id))
+    p = sum(1 for _, o in ordered if (o.hx, o.id) < mine)
+    left, right = ordered[:p][::-1], ordered[p:]
+    lo = left[0][0] + left[0][1].w + gap if left else region.x0
+    hi = right[0][0] - gap - b.w if right else region.x1 - b.w
+    deficit = lo - hi
+    # push thresholds: the k-th card on a side moves once the push exceeds the slack before it
+    tl, acc = [0.0], 0.0
+    for (x, _), (xn, on) in zip(left, left[1:]):
+        acc += x - (xn + on.w + gap)
+        tl.append(acc)
+    room_l = (left[-1][0] - region.x0 + acc) if left else 0.0
+    tr, acc = [0.0], 0.0
+    for (x, o), (xn, _) in zip(right, right[1:]):
+        acc += xn - (x + o.w + gap)
+        tr.append(acc)
+    room_r = (region.x1 - right[-1][0] - right[-1][1].w + acc) if right else 0.0
+    d_min, d_max = max(0.0, deficit - room_r), min(deficit, room_l)
+    if d_min > d_max + 1e-9:
+        return None
+    tx = b.hx - b.w / 2
+    candidates = {d_min, d_max, min(max(lo - tx, d_min), d_max)}
+    candidates.update(t for t in tl if d_min <= t <= d_max)
+    candidates.update(deficit - t for t in tr if d_min <= deficit - t <= d_max)
+    best: tuple[float, float, list[tuple[float, Box]]] | None = None
+    for d in sorted(candidates):
+        x_new = lo - d
+        out, cost = [(x_new, b)], (x_new - tx) ** 2
+        edge = x_new - gap
+        for x, o in left:
+            nx = min(x, edge - o.w)
+            if nx < x - 1e-9:
+                cost += MOVE_COST + (nx + o.w / 2 - o.hx) ** 2 - (x + o.w / 2 - o.hx) ** 2
+            out.append((nx, o))
+            edge = nx - gap
+        edge = x_new + b.w + gap
+        for x, o in right:
+            nx = max(x, edge)
+            if nx > x + 1e-9:
+                cost += MOVE_COST + (nx + o.w / 2 - o.hx) ** 2 - (x + o.w / 2 - o.hx) ** 2
+            out.append((nx, o))
+            edge = nx + o.w + gap
+        if best is None or cost < best[0] - 1e-9:
+            best = (cost, d, out)
+    assert best is not None
+    return best[0], best[2]
 
 
 def _place_rows(boxes: list[Box], region: Region, gap: float) -> list[Placed]:
