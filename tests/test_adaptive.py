@@ -213,15 +213,16 @@ def test_skewed_loads_stay_exact(engine, n: int, seed: int, skew: float, same_x:
 
 
 def test_ten_additions_move_few_unchanged_cards() -> None:
-    """Whole-row band sharing, the row lattice and file-order placement keep most cards still when
-    ten projects are added (before them: 55 of 79 moved on average over these seeds when appended,
-    41 when inserted anywhere in the file)."""
+    """Whole-row band sharing, the row lattice, file-order placement and pushing neighbours aside
+    only as far as needed keep most cards still when ten projects are added (the first version
+    moved 55 of 79 on average over these seeds when appended, 41 when inserted anywhere; re-solving
+    whole rows and a one-row frameworks strip, 2.6 appended; now 1.9)."""
     from tests.stability import moved_counts
 
     total, appended = moved_counts(range(8))
     _, in_group = moved_counts(range(8), where="group")
     _, inserted = moved_counts(range(8), where="any")
-    assert sum(appended) / len(appended) <= 0.06 * total, appended
-    assert sum(in_group) / len(in_group) <= 0.06 * total, in_group
-    assert sum(inserted) / len(inserted) <= 0.2 * total, inserted
+    assert sum(appended) / len(appended) <= 0.05 * total, appended
+    assert sum(in_group) / len(in_group) <= 0.05 * total, in_group
+    assert sum(inserted) / len(inserted) <= 0.15 * total, inserted
     assert min(appended) == 0
