@@ -23,6 +23,15 @@ def unstamped(svg: bytes) -> bytes:
     return re.sub(rb'<metadata id="landscape-fingerprint">[^<]*</metadata>', b"", svg)
 
 
+def embedded_svgs(svg: str) -> list[str]:
+    """The SVG documents embedded as base64 data URIs (logos) in ``svg``."""
+    import base64
+    import re
+
+    return [base64.b64decode(m).decode("utf-8", "replace")
+            for m in re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", svg)]
+
+
 @dataclass
 class Run:
     """Outcome of one CLI call."""

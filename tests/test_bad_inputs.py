@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import os
-import re
 import struct
 import zlib
 from pathlib import Path
@@ -14,7 +12,7 @@ import yaml
 
 from renderer.sanitize import audit_svg
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, embedded_svgs
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
@@ -78,11 +76,6 @@ def _generate(kind: str, root: Path) -> list[str]:
     return []
 
 
-def _embedded_svgs(svg: str) -> list[str]:
-    return [base64.b64decode(m).decode("utf-8", "replace")
-            for m in re.findall(r'data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)', svg)]
-
-
 def test_corpus_is_large_enough() -> None:
     assert len(CASES) >= 40
     assert len({c["id"] for c in CASES}) == len(CASES)
@@ -140,7 +133,7 @@ def test_bad_input(case: dict, tmp_path: Path, cli) -> None:
     if "warning" in expect:
         assert expect["warning"] in result.err, result.err
     if "svg_embeds" in expect:
-        inner = _embedded_svgs(svg)
+        inner = embedded_svgs(svg)
         assert inner and all(expect["svg_embeds"] in s for s in inner)
         for forbidden in expect.get("svg_lacks", []):
             assert all(forbidden not in s for s in inner), forbidden

@@ -18,8 +18,7 @@ from renderer.errors import InputError, Warnings
 from renderer.jobs import Job, import_source, run
 from renderer.model import load_dataset, load_rules
 
-from .conftest import FIXTURES, ROOT, unstamped
-from .test_bad_inputs import _embedded_svgs
+from .conftest import FIXTURES, ROOT, embedded_svgs, unstamped
 
 IMPORT = FIXTURES / "import"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -110,7 +109,7 @@ def test_landscape2_render_sanitises_hosted_logos(tmp_path: Path, cli) -> None:
     assert result.code == 0, result.err
     assert "volcano.svg" not in result.err  # a harmless internal entity is expanded, no DTD loaded
     svg = (tmp_path / "landscape-landscape.svg").read_text(encoding="utf-8")
-    inner = _embedded_svgs(svg)
+    inner = embedded_svgs(svg)
     assert len(inner) == 5  # kubernetes, kueue, containerd, hami, volcano
     assert not any("script" in s or "onload" in s or "evil" in s for s in inner)
     assert any("#1f6fb2" in s for s in inner)  # Kueue's drawing survives without its script
