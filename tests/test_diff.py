@@ -475,3 +475,13 @@ def test_an_old_layout_this_version_rejects_suggests_one_layout(repo: Path, cli,
     assert "retired_key" in run.err and "revision HEAD" in run.err and "--layout FILE" in run.err
     assert cli("diff", "git:HEAD:data/small.yaml", "data/small.yaml", "--format", "md",
                "--layout", "layouts/small.yaml").code == 0
+
+
+def test_readme_diff_example_is_up_to_date(tmp_path: Path) -> None:
+    """output/ai-infra-diff.en.svg (shown in README) is what `make diff-example` makes today."""
+    from renderer.cli import main
+    from tests.diff_example import example_args
+
+    assert main(example_args(tmp_path, tmp_path / "out", "svg")) == 0
+    made = (tmp_path / "out" / "ai-infra-diff.en.svg").read_bytes()
+    assert made == (ROOT / "output" / "ai-infra-diff.en.svg").read_bytes(), "run `make diff-example`"
