@@ -20,6 +20,7 @@ All coordinates are px, y down.
 
 from __future__ import annotations
 
+import bisect
 import math
 
 from .records import record
@@ -122,12 +123,14 @@ def _place_lattice(boxes: list[Box], region: Region, gap: float) -> list[Placed]
     """Each box in file order on the row lattice: in each row, the stretch between the cards hinted
     left and right of it; the nearest to its hint wins. When no row has a stretch wide enough, the
     row where pushing its neighbours aside costs least takes it (``_push_in``: few cards move).
-    Rows keep the order of x hints. None when no row can take some box."""
+    Rows keep the order of x hints (each row is kept sorted by hint). None when no row can take
+    some box."""
     row_h = max(b.h for b in boxes)
     tops = lattice(region, row_h, gap)
     if not tops or any(b.w > region.width + 1e-9 for b in boxes):
         return None
-    rows: list[list[tuple[float, Box]]] = [[] for _ in tops]
+    keys: list[list[tuple[float, str]]] = [[] for _ in tops]  # per row, the hint keys in order
+    rows: list[list[tuple[float, Box]]] = [[] for _ in tops]  # per row, (left edge px, box) in that order
     for b in boxes:
         tx, mine = b.hx - b.w / 2, (b.hx, b.id)
         best: tuple[float, int, float] | None = None
@@ -135,40 +138,45 @@ def _place_lattice(boxes: list[Box], region: Region, gap: float) -> list[Placed]
             dy = (top + row_h / 2 - b.hy) ** 2
             if best is not None and dy >= best[0]:
                 continue
-            lo = max((x + o.w + gap for x, o in rows[k] if (o.hx, o.id) < mine), default=region.x0)
-            hi = min((x for x, o in rows[k] if (o.hx, o.id) > mine), default=region.x1 + gap) - gap - b.w
+            row, at = rows[k], bisect.bisect_left(keys[k], mine)
+            lo = row[at - 1][0] + row[at - 1][1].w + gap if at else region.x0
+            hi = (row[at][0] if at < len(row) else region.x1 + gap) - gap - b.w
             if hi >= lo - 1e-9:
                 cx = min(max(tx, lo), hi)
                 cost = dy + (cx - tx) ** 2
                 if best is None or cost < best[0] - 1e-9:
                     best = (cost, k, cx)
         if best is not None:
-            rows[best[1]].append((best[2], b))
+            k = best[1]
+            at = bisect.bisect_left(keys[k], mine)
+            keys[k].insert(at, mine)
+            rows[k].insert(at, (best[2], b))
             continue
         pushed: tuple[float, int, list[tuple[float, Box]]] | None = None
-        for k, top in enumerate(tops):
-            got = _push_in(rows[k], b, region, gap)
-            if got is not None:
-                cost = got[0] + (top + row_h / 2 - b.hy) ** 2
-                if pushed is None or cost < pushed[0] - 1e-9:
-                    pushed = (cost, k, got[1])
+        for k in sorted(range(len(tops)), key=lambda i: (abs(tops[i] + row_h / 2 - b.hy), i)):
+            dy = (tops[k] + row_h / 2 - b.hy) ** 2
+            if pushed is not None and dy >= pushed[0] - 1e-9:
+                break  # a push never costs less than its row's vertical distance
+            got = _push_in(rows[k], bisect.bisect_left(keys[k], mine), b, region, gap)
+            if got is not None and (pushed is None or got[0] + dy < pushed[0] - 1e-9
+                                    or (abs(got[0] + dy - pushed[0]) <= 1e-9 and k < pushed[1])):
+                pushed = (got[0] + dy, k, got[1])
         if pushed is None:
             return None
-        rows[pushed[1]] = pushed[2]
+        k = pushed[1]
+        keys[k].insert(bisect.bisect_left(keys[k], mine), mine)
+        rows[k] = pushed[2]
     return [Placed(id=o.id, x=x, y=top + (row_h - o.h) / 2, w=o.w, h=o.h, region=region.id)
             for top, row in zip(tops, rows) for x, o in row]
 
 
-def _push_in(row: list[tuple[float, Box]], b: Box, region: Region, gap: float
+def _push_in(row: list[tuple[float, Box]], at: int, b: Box, region: Region, gap: float
              ) -> tuple[float, list[tuple[float, Box]]] | None:
-    """``b`` put into ``row`` (left edges, px) between the cards hinted left and right of it, its
-    neighbours pushed aside only as far as it needs, so as few cards as possible move: the push that
-    costs least (``MOVE_COST`` per card moved, plus the change in Σ (x − hint)², px²). None when the
-    row is too full."""
-    mine = (b.hx, b.id)
-    ordered = sorted(row, key=lambda e: (e[1].hx, e[1].id))
-    p = sum(1 for _, o in ordered if (o.hx, o.id) < mine)
-    left, right = ordered[:p][::-1], ordered[p:]
+    """``b`` put into ``row`` ((left edge px, box) in hint order) at index ``at``, between the cards
+    hinted left and right of it, its neighbours pushed aside only as far as it needs, so as few
+    cards as possible move: the push that costs least (``MOVE_COST`` per card moved, plus the change
+    in Σ (x − hint)², px²). The row with ``b`` in it, or None when the row is too full."""
+    left, right = row[:at][::-1], row[at:]
     lo = left[0][0] + left[0][1].w + gap if left else region.x0
     hi = right[0][0] - gap - b.w if right else region.x1 - b.w
     deficit = lo - hi
@@ -190,28 +198,44 @@ def _push_in(row: list[tuple[float, Box]], b: Box, region: Region, gap: float
     candidates = {d_min, d_max, min(max(lo - tx, d_min), d_max)}
     candidates.update(t for t in tl if d_min <= t <= d_max)
     candidates.update(deficit - t for t in tr if d_min <= deficit - t <= d_max)
-    best: tuple[float, float, list[tuple[float, Box]]] | None = None
+    best: tuple[float, float] | None = None
     for d in sorted(candidates):
         x_new = lo - d
-        out, cost = [(x_new, b)], (x_new - tx) ** 2
-        edge = x_new - gap
-        for x, o in left:
-            nx = min(x, edge - o.w)
-            if nx < x - 1e-9:
-                cost += MOVE_COST + (nx + o.w / 2 - o.hx) ** 2 - (x + o.w / 2 - o.hx) ** 2
-            out.append((nx, o))
-            edge = nx - gap
-        edge = x_new + b.w + gap
-        for x, o in right:
-            nx = max(x, edge)
-            if nx > x + 1e-9:
-                cost += MOVE_COST + (nx + o.w / 2 - o.hx) ** 2 - (x + o.w / 2 - o.hx) ** 2
-            out.append((nx, o))
-            edge = nx + o.w + gap
+        cost = (x_new - tx) ** 2 + _push_cost(left, x_new - gap, -1.0, gap) \
+            + _push_cost(right, x_new + b.w + gap, 1.0, gap)
         if best is None or cost < best[0] - 1e-9:
-            best = (cost, d, out)
+            best = (cost, d)
     assert best is not None
-    return best[0], best[2]
+    cost, d = best
+    x_new = lo - d
+    pushed = _pushed(left, x_new - gap, -1.0, gap)[::-1] + [(x_new, b)]
+    return cost, pushed + _pushed(right, x_new + b.w + gap, 1.0, gap)
+
+
+def _push_cost(side: list[tuple[float, Box]], edge: float, sign: float, gap: float) -> float:
+    """Cost (px²) of pushing ``side`` (cards nearest first) away from ``edge``: ``MOVE_COST`` per
+    card moved plus the change in its squared distance from its hint."""
+    return sum(MOVE_COST + (nx + o.w / 2 - o.hx) ** 2 - (x + o.w / 2 - o.hx) ** 2
+               for x, o, nx in _chain(side, edge, sign, gap))
+
+
+def _pushed(side: list[tuple[float, Box]], edge: float, sign: float, gap: float) -> list[tuple[float, Box]]:
+    """``side`` (cards nearest first) after pushing it away from ``edge`` (px)."""
+    moved = [(nx, o) for _, o, nx in _chain(side, edge, sign, gap)]
+    return moved + side[len(moved):]
+
+
+def _chain(side: list[tuple[float, Box]], edge: float, sign: float, gap: float) -> list[tuple[float, Box, float]]:
+    """The cards of ``side`` (nearest first) that a push to ``edge`` (px; ``sign`` −1 leftwards,
+    +1 rightwards) moves, with their new left edges: the push stops at the first card it misses."""
+    out: list[tuple[float, Box, float]] = []
+    for x, o in side:
+        nx = min(x, edge - o.w) if sign < 0 else max(x, edge)
+        if abs(nx - x) <= 1e-9:
+            break
+        out.append((x, o, nx))
+        edge = nx - gap if sign < 0 else nx + o.w + gap
+    return out
 
 
 def _place_rows(boxes: list[Box], region: Region, gap: float) -> list[Placed]:
@@ -371,15 +395,16 @@ def _isotonic(values: list[float]) -> list[float]:
 
 
 def overlaps(placed: list[Placed], gap: float = 0.0) -> list[tuple[str, str]]:
-    """Pairs of boxes closer than ``gap`` px (sweep over x; for checks and reports)."""
-    items = sorted(placed, key=lambda p: (p.x, p.id))
+    """Pairs of boxes closer than ``gap`` px (sweep down the rows; for checks and reports)."""
+    items = sorted(placed, key=lambda p: (p.y, p.x, p.id))
     active: list[Placed] = []
     pairs: list[tuple[str, str]] = []
     eps = 1e-6
     for p in items:
-        active = [a for a in active if a.x + a.w + gap > p.x + eps]
+        if active and active[0].y + active[0].h + gap <= p.y + eps:
+            active = [a for a in active if a.y + a.h + gap > p.y + eps]
         for a in active:
-            if a.y < p.y + p.h + gap - eps and p.y < a.y + a.h + gap - eps:
+            if a.x < p.x + p.w + gap - eps and p.x < a.x + a.w + gap - eps and a.y + a.h + gap > p.y + eps:
                 pairs.append((a.id, p.id))
         active.append(p)
     return pairs

@@ -204,3 +204,19 @@ def test_a_card_appended_to_a_full_region_moves_only_its_row() -> None:
     moved = {k for k, v in before.items() if after[k] != v}
     assert moved and len({round(before[k].y) for k in moved}) == 1  # one row re-solved, the others stay
     assert overlaps(list(after.values()), GAP - 1e-6) == []
+
+
+def test_overlaps_finds_exactly_the_pairs_closer_than_the_gap() -> None:
+    """The sweep that every no-overlap check relies on agrees with comparing all pairs."""
+    import random
+
+    for seed in range(50):
+        rng = random.Random(seed)
+        boxes = [Placed(str(i), rng.uniform(0, 500), rng.uniform(0, 500), rng.uniform(5, 80),
+                        rng.choice([20, 34, 50]), "") for i in range(60)]
+        gap = rng.choice([0.0, 4.0, 8.0])
+        every = {(a.id, b.id) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+                 if a.x < b.x + b.w + gap - 1e-6 and b.x < a.x + a.w + gap - 1e-6
+                 and a.y < b.y + b.h + gap - 1e-6 and b.y < a.y + a.h + gap - 1e-6}
+        found = {tuple(sorted(p, key=int)) for p in overlaps(boxes, gap)}
+        assert found == {tuple(sorted(p, key=int)) for p in every} and every, seed
