@@ -266,10 +266,15 @@ class _Builder:
         both = any(s.vert == "top" for s in self.slabs) and any(s.vert == "bottom" for s in self.slabs)
         return sum(needs) + 2 * self.rules.chart_padding + (SPLIT_GAP if both else 0.0)
 
-    def best_split(self, slots: list[_Slot], width: float, extra: dict[int, int]) -> tuple[float, list[float]]:
-        """Split fraction and slab needs: the nominal split unless moving it saves enough height."""
+    def best_split(self, slots: list[_Slot], width: float, extra: dict[int, int],
+                   avail: float = math.inf) -> tuple[float, list[float]]:
+        """Split fraction and slab needs: the nominal split when its cards fit a chart ``avail`` px
+        tall (a split moved then would only shift cards from their hints), else the split that
+        needs least height, if that saves enough of it."""
         nominal = self.rules.split_x / 100
         base = self.demand(slots, width, nominal, extra)
+        if self.chart_need(base) <= avail + 1e-6:
+            return nominal, base
         best_f, best = nominal, base
         for f in SPLIT_CHOICES:
             needs = self.demand(slots, width, f, extra)
@@ -294,9 +299,9 @@ class _Builder:
 
         def fits(width: float, keep_shape: bool) -> tuple[bool, float, list[float], list[int], float]:
             strips = self.strip_rows(slots, width)
-            f, needs = self.best_split(slots, width, extra)
             overhead = self.geo.overhead(width, strips)
             avail = min(chart_cap, target_h * width / w0 - overhead) if keep_shape else chart_cap
+            f, needs = self.best_split(slots, width, extra, min(avail, target_h * width / w0 - overhead))
             return self.chart_need(needs) <= avail + 1e-6, f, needs, strips, overhead
 
         step = r.grow.step

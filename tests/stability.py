@@ -1,8 +1,8 @@
 """Layout stability on the default data: add projects (names, groups, stages and positions drawn
 at random, seeded; groups chosen in proportion to the cards they hold, as landscapes grow) at the
 end of the file, after their group's projects, among them (a file sorted by name), or anywhere
-in it; render again, and count the unchanged cards whose box moved by more than 0.5 px
-(``renderer.diff.STABLE_PX``, as ``landscape diff`` reports)."""
+in it — or remove projects at random; render again, and count the unchanged cards whose box moved
+by more than 0.5 px (``renderer.diff.STABLE_PX``, as ``landscape diff`` reports)."""
 
 from __future__ import annotations
 
@@ -47,8 +47,15 @@ def with_additions(data: Dataset, rules: LayoutRules, seed: int, n: int, where: 
     return replace(data, projects=tuple(projects))
 
 
+def with_removals(data: Dataset, seed: int, n: int) -> Dataset:
+    """``data`` without ``n`` of its projects, drawn at random (seeded)."""
+    gone = set(random.Random(seed).sample(range(len(data.projects)), n))
+    return replace(data, projects=tuple(p for i, p in enumerate(data.projects) if i not in gone))
+
+
 def moved_counts(seeds: range, n: int = 10, where: str = "end") -> tuple[int, list[int]]:
-    """(cards before, unchanged cards moved per seed) for ``n`` additions to the default data."""
+    """(cards before, unchanged cards moved per seed) for ``n`` additions to the default data
+    (``where`` as ``with_additions``), or ``n`` removals (``where="removed"``)."""
     data = load_dataset(ROOT / "data" / "ai-infra.yaml")
     rules = load_rules(ROOT / "layouts" / "ai-infra.yaml")
     engine = TextEngine()
@@ -60,7 +67,8 @@ def moved_counts(seeds: range, n: int = 10, where: str = "end") -> tuple[int, li
     before = boxes(data)
     counts = []
     for seed in seeds:
-        after = boxes(with_additions(data, rules, seed, n, where))
-        counts.append(sum(1 for k, (x, y) in before.items()
-                          if abs(after[k][0] - x) > STABLE_PX or abs(after[k][1] - y) > STABLE_PX))
+        changed = with_removals(data, seed, n) if where == "removed" else with_additions(data, rules, seed, n, where)
+        after = boxes(changed)
+        counts.append(sum(1 for k, (x, y) in after.items()
+                          if k in before and (abs(before[k][0] - x) > STABLE_PX or abs(before[k][1] - y) > STABLE_PX)))
     return len(before), counts
