@@ -24,12 +24,11 @@ from typing import Any
 from .diskcache import cache_dir, file_key, read_container, shared, write_container
 from .limits import LIMITS
 from .records import record
+from .svgcompat import svg_size, without_nested_clips
 
 _RASTER = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
 _CACHE_VERSION = 4
 _MAX_CACHE_BYTES = 256 << 20  # a cache file growing past this starts over with one run's entries
-_DEFAULT_SIZE = (300.0, 150.0)  # px: what a browser gives an SVG without viewBox, width or height
-_UNIT_PX = {"": 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0}
 
 
 @record
@@ -188,7 +187,7 @@ def _process_file(ref: str, path: Path, suffix: str) -> Logo:
     try:
         if suffix == ".svg":
             clean = sanitize_svg(data)
-            w, h = _svg_size(clean)
+            w, h = svg_size(clean)
             return Logo(kind="image", width=w, height=h, mime="image/svg+xml", data=clean)
         png, pw, ph = raster_thumbnail(data)
         return Logo(kind="image", width=float(pw), height=float(ph), mime="image/png", data=png)
@@ -337,54 +336,17 @@ def raster_of(svg: bytes, px: int) -> bytes:
     cached = _store().image(key)
     if cached is not None:
         return cached.data
-    w, h = _svg_size(svg)
+    w, h = svg_size(svg)
     k = px / max(w, h)
     pw, ph = max(1, round(w * k)), max(1, round(h * k))
     try:
         import cairosvg
 
-        png = cairosvg.svg2png(bytestring=_for_cairosvg(svg), output_width=pw, output_height=ph, unsafe=False)
+        png = cairosvg.svg2png(bytestring=without_nested_clips(svg), output_width=pw, output_height=ph, unsafe=False)
     except Exception as exc:  # noqa: BLE001 - any failure of a third-party renderer is a bad logo
         raise LogoError(f"logo cannot be rasterised ({exc.__class__.__name__})") from None
     _store().put_image(key, Logo(kind="image", width=float(pw), height=float(ph), mime="image/png", data=png))
     return png
-
-
-_NO_NESTED_CLIPS = b"<style>clipPath *{clip-path:none !important}</style></svg>"
-
-
-def _for_cairosvg(svg: bytes) -> bytes:
-    """The SVG as cairosvg can draw it: cairosvg loses the whole clip path when a shape
-    inside a ``<clipPath>`` has its own ``clip-path`` (Illustrator exports clip each shape to
-    the artboard), drawing nothing; such nested clips are ignored (browsers draw them)."""
-    if b"clipPath" not in svg or b"clip-path" not in svg or not svg.rstrip().endswith(b"</svg>"):
-        return svg
-    return svg.rstrip()[: -len(b"</svg>")] + _NO_NESTED_CLIPS
-
-
-_START_TAG = re.compile(rb"<(?:\w+:)?svg\b[^>]*>")
-_ATTR = re.compile(rb'([\w:-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
-
-
-def _svg_size(svg: bytes) -> tuple[float, float]:
-    """Width and height (user units) of a sanitised SVG: its viewBox, else its width and
-    height (absolute units), else the browser default 300 × 150."""
-    tag = _START_TAG.search(svg)
-    attrs = {m.group(1).decode(): (m.group(2) or m.group(3) or b"").decode() for m in _ATTR.finditer(tag.group(0))} \
-        if tag else {}
-    box = [v for v in re.split(r"[\s,]+", attrs.get("viewBox", "").strip()) if v]
-    try:
-        if len(box) == 4 and float(box[2]) > 0 and float(box[3]) > 0:
-            return float(box[2]), float(box[3])
-    except ValueError:
-        pass
-    size = [re.fullmatch(r"\s*(\d*\.?\d+(?:[eE][-+]?\d+)?)\s*(px|pt|pc|mm|cm|in)?\s*", attrs.get(k, ""))
-            for k in ("width", "height")]
-    if all(size):
-        w, h = (float(m.group(1)) * _UNIT_PX[m.group(2) or ""] for m in size)
-        if w > 0 and h > 0:
-            return w, h
-    return _DEFAULT_SIZE
 
 
 def monogram(name: str) -> str:

@@ -7,7 +7,9 @@ Prints how many are accepted, refused (by reason), blank (the embedded logo draw
 pixel), and the fidelity: the original and the embedded logo, both rasterised by cairosvg
 at 128 px on the longest side, premultiplied RGBA, mean absolute difference 0–255. The
 reference is cairosvg on the original file (entities resolved, data: URLs only), so
-cairosvg's own limits count against the embedded copy.
+cairosvg's own limits count against the embedded copy. The PDF path: the embedded logo drawn
+by cairosvg as an ``<image>`` of a page (as ``render --format pdf`` draws it, after
+``svgcompat.as_cairosvg_image``) against the PNG path, same measure.
 Then the first (cold-cache) ``landscape render`` of a 1,000-card landscape whose cards
 carry the first 1,000 SVG logos of DIR (SVG output only), in seconds.
 """
@@ -53,10 +55,23 @@ def _reason(message: str, name: str) -> str:
     return re.sub(r"\d[\d,.]*", "N", text)
 
 
-def measure_one(path: Path) -> tuple[str, str, float | None]:
-    """(name, outcome, difference): outcome is 'ok', 'blank', 'refused: REASON' or
-    'ok, original not rasterisable'. The embedded logo is rasterised by ``raster_of``, as
-    the PNG backends draw it."""
+def _as_pdf_draws(svg: bytes, w: int, h: int) -> bytes:
+    """A page of ``w`` × ``h`` px holding the logo as an <image>, as the PDF backend hands it to
+    cairosvg."""
+    import base64
+
+    from renderer.svgcompat import as_cairosvg_image
+
+    uri = base64.b64encode(as_cairosvg_image(svg)).decode()
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{w}" '
+            f'height="{h}"><image width="{w}" height="{h}" preserveAspectRatio="xMidYMid meet" '
+            f'xlink:href="data:image/svg+xml;base64,{uri}"/></svg>').encode()
+
+
+def measure_one(path: Path) -> tuple[str, str, float | None, float | None]:
+    """(name, outcome, difference, PDF-path difference): outcome is 'ok', 'blank', 'refused:
+    REASON' or 'ok, original not rasterisable'. The embedded logo is rasterised by
+    ``raster_of``, as the PNG backends draw it."""
     import numpy as np
 
     from renderer.logos import LogoError, raster_of, resolve
@@ -64,16 +79,22 @@ def measure_one(path: Path) -> tuple[str, str, float | None]:
     try:
         logo = resolve(path.name, path.parent)
     except LogoError as exc:
-        return path.name, "refused: " + _reason(str(exc), path.name), None
+        return path.name, "refused: " + _reason(str(exc), path.name), None, None
     k = SIDE / max(logo.width, logo.height)
     w, h = max(1, round(logo.width * k)), max(1, round(logo.height * k))
     try:  # as the raster backends draw it
         embedded = _pixels(None, raster_of(logo.data, SIDE) if logo.mime == "image/svg+xml" else logo.data, w, h,
                            unsafe=False)
     except Exception as exc:  # noqa: BLE001 - a renderer failure on our own output is a finding
-        return path.name, f"embedded not rasterisable ({exc.__class__.__name__})", None
+        return path.name, f"embedded not rasterisable ({exc.__class__.__name__})", None, None
     if embedded[..., 3].max() == 0:
-        return path.name, "blank", None
+        return path.name, "blank", None, None
+    pdf = None
+    if logo.mime == "image/svg+xml":
+        try:
+            pdf = float(np.abs(_pixels(_as_pdf_draws(logo.data, w, h), None, w, h, unsafe=False) - embedded).mean())
+        except Exception:  # noqa: BLE001 - counted as not drawn
+            pdf = 255.0
     original = path.read_bytes()
     try:
         if path.suffix.lower() == ".svg":
@@ -81,8 +102,8 @@ def measure_one(path: Path) -> tuple[str, str, float | None]:
         else:
             reference = _pixels(None, original, w, h, unsafe=False)
     except Exception:  # noqa: BLE001 - the original may be beyond cairosvg
-        return path.name, "ok, original not rasterisable", None
-    return path.name, "ok", float(np.abs(embedded - reference).mean())
+        return path.name, "ok, original not rasterisable", None, pdf
+    return path.name, "ok", float(np.abs(embedded - reference).mean()), pdf
 
 
 def bench_cold_render(folder: Path, n: int = 1000) -> float | None:
@@ -111,9 +132,10 @@ def main(argv: list[str]) -> int:
     os.environ["LANDSCAPE_CACHE"] = tempfile.mkdtemp(prefix="logo-corpus-cache-")  # every logo cold
     with ProcessPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(measure_one, files, chunksize=8))
-    outcomes = Counter(o if not o.startswith("refused") else "refused" for _, o, _ in results)
-    refused = Counter(o[len("refused: "):] for _, o, _ in results if o.startswith("refused"))
-    diffs = sorted(d for _, _, d in results if d is not None)
+    outcomes = Counter(o if not o.startswith("refused") else "refused" for _, o, _, _ in results)
+    refused = Counter(o[len("refused: "):] for _, o, _, _ in results if o.startswith("refused"))
+    diffs = sorted(d for _, _, d, _ in results if d is not None)
+    pdf = sorted(d for *_, d in results if d is not None)
     total = len(results)
     accepted = total - outcomes["refused"]
     print(f"logo corpus: {folder} ({total} files)")
@@ -132,11 +154,17 @@ def main(argv: list[str]) -> int:
               f"p99 {diffs[min(compared - 1, int(compared * 0.99))]:.3f}, max {diffs[-1]:.2f}; "
               f"≤ {FAITHFUL:g}: {good} = {100 * good / compared:.2f}% of compared, "
               f"{100 * good / total:.2f}% of all")
+    if pdf:
+        off = [d for d in pdf if d > FAITHFUL]
+        print(f"PDF path (logo as an <image> drawn by cairosvg) against the PNG path, {len(pdf)} SVG logos: "
+              f"{len(off)} differ by more than {FAITHFUL:g}")
     if "--list" in argv:
-        worst = sorted((d, n) for n, _, d in results if d is not None and d > FAITHFUL)
+        worst = sorted((d, n) for n, _, d, _ in results if d is not None and d > FAITHFUL)
         for d, name in reversed(worst):
             print(f"  Δ {d:7.2f}  {name}")
-        for name, outcome, _ in results:
+        for d, name in sorted(((d, n) for n, *_, d in results if d is not None and d > FAITHFUL), reverse=True):
+            print(f"  PDF Δ {d:7.2f}  {name}")
+        for name, outcome, _, _ in results:
             if outcome not in ("ok",):
                 print(f"  {outcome}: {name}")
     if "--no-bench" not in argv:

@@ -1,5 +1,5 @@
 """PDF backend: the scene's SVG converted by cairosvg into a vector PDF (text is already
-outlines). cairo stamps the current time into the PDF; a fixed creation date (or
+outlines; SVG logos made drawable by cairosvg first, ``svgcompat.as_cairosvg_image``). cairo stamps the current time into the PDF; a fixed creation date (or
 ``SOURCE_DATE_EPOCH``) keeps the file byte-identical across runs."""
 
 from __future__ import annotations
@@ -8,7 +8,9 @@ import io
 import os
 import time
 
-from ..scene import Scene
+from ..records import replace
+from ..scene import Group, Image, Node, Scene
+from ..svgcompat import as_cairosvg_image
 from .svg import render_svg
 
 FIXED_DATE = "2000-01-01T00:00:00Z"
@@ -29,7 +31,8 @@ def render_pdf(scene: Scene, scale: float = 1.0) -> bytes:
     from cairosvg.surface import PDFSurface
 
     out = io.BytesIO()
-    surface = PDFSurface(Tree(bytestring=render_svg(scene), unsafe=False), out, 96)
+    drawable = replace(scene, children=tuple(_drawable(node) for node in scene.children))
+    surface = PDFSurface(Tree(bytestring=render_svg(drawable), unsafe=False), out, 96)
     surface.cairo.set_metadata(cairocffi.PDF_METADATA_CREATE_DATE, creation_date())
     surface.cairo.set_metadata(cairocffi.PDF_METADATA_CREATOR, "landscape-renderer")
     surface.cairo.set_metadata(cairocffi.PDF_METADATA_TITLE, scene.title)
@@ -37,3 +40,12 @@ def render_pdf(scene: Scene, scale: float = 1.0) -> bytes:
         surface.cairo.set_metadata(cairocffi.PDF_METADATA_KEYWORDS, scene.fingerprint)
     surface.finish()
     return out.getvalue()
+
+
+def _drawable(node: Node) -> Node:
+    """``node`` with every SVG image in it as cairosvg draws it like a browser."""
+    if isinstance(node, Group):
+        return replace(node, children=tuple(_drawable(child) for child in node.children))
+    if isinstance(node, Image) and node.mime == "image/svg+xml":
+        return replace(node, data=as_cairosvg_image(node.data))
+    return node

@@ -1,0 +1,58 @@
+"""SVG logos as cairosvg draws them inside an <image> (the PDF path): scaled into the box as a
+browser draws them, whatever their viewBox."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import pytest
+
+from renderer.svgcompat import as_cairosvg_image, svg_size, without_nested_clips
+
+cairosvg = pytest.importorskip("cairosvg")
+Image = pytest.importorskip("PIL.Image")
+
+RED = '<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="#ff0000"/>'
+
+
+def _drawn(logo: bytes, w: int = 48, h: int = 24) -> "Image.Image":
+    """``logo`` drawn by cairosvg as an <image> filling a ``w`` × ``h`` px page."""
+    uri = base64.b64encode(logo).decode()
+    page = (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{w}" '
+            f'height="{h}"><rect width="{w}" height="{h}" fill="#ffffff"/><image width="{w}" height="{h}" '
+            f'preserveAspectRatio="xMidYMid meet" xlink:href="data:image/svg+xml;base64,{uri}"/></svg>')
+    return Image.open(io.BytesIO(cairosvg.svg2png(bytestring=page.encode()))).convert("RGB")
+
+
+@pytest.mark.parametrize("root, quadrant", [
+    ('width="120" height="60"', (60, 30, 60, 30)),  # no viewBox (PyTorch's logo)
+    ('viewBox="19 21 200 100"', (119, 71, 100, 50)),  # a viewBox not at 0 0 (DeepSpeed's)
+    ('width="2in" height="1in"', (96, 48, 96, 48)),  # absolute units: user units are px
+])
+def test_logo_fills_its_image_box_as_in_a_browser(root: str, quadrant: tuple[int, int, int, int]) -> None:
+    """A logo red in its bottom-right quarter only, drawn into a 48 × 24 box: red there, white in
+    the top-left quarter (cairosvg alone draws the first at 1:1, cut to the box, and cuts the
+    second short)."""
+    x, y, w, h = quadrant
+    logo = f'<svg xmlns="http://www.w3.org/2000/svg" {root}>{RED.format(x=x, y=y, w=w, h=h)}</svg>'.encode()
+    drawn = _drawn(as_cairosvg_image(logo))
+    assert [drawn.getpixel(p) for p in [(30, 15), (46, 22)]] == [(255, 0, 0)] * 2, root
+    assert [drawn.getpixel(p) for p in [(1, 1), (20, 9)]] == [(255, 255, 255)] * 2, root
+
+
+def test_only_what_cairosvg_needs_changes() -> None:
+    zero = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 5"><path d="M0 0h10v5z"/></svg>'
+    assert as_cairosvg_image(zero) == zero
+    unsized = b'<svg xmlns="http://www.w3.org/2000/svg" width="50%"><path d="M0 0h10v5z"/></svg>'
+    assert as_cairosvg_image(unsized) == unsized  # no absolute size: nothing to scale from
+    moved = as_cairosvg_image(b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="-2 3 10 5"><path d="M0 0"/></svg>')
+    assert moved == (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 5"><g transform="translate(2 -3)">'
+                     b'<path d="M0 0"/></g></svg>')
+    assert svg_size(moved) == (10.0, 5.0)
+
+
+def test_nested_clips_are_dropped_for_cairosvg() -> None:
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><clipPath id="a"><rect clip-path="url(#b)"/></clipPath></svg>'
+    assert b"clip-path:none" in without_nested_clips(svg)
+    assert b"clip-path:none" in as_cairosvg_image(svg)
