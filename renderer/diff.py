@@ -37,6 +37,8 @@ HEADINGS = {"added": "Added", "removed": "Removed", "stage-changed": "Stage chan
 COLORS = {"added": "#15803d", "stage-changed": "#b45309", "moved": "#1d4ed8", "removed": "#b91c1c",
           "renamed": "#6d28d9"}
 MARK_SIZE = 9.0  # px, badge text
+HIDDEN_GHOST = 0.5  # a moved card's ghost this much covered by other cards gets no arrow (it would seem
+# to start at the card on top); its badge still says where it came from
 PANEL_GAP = 24.0  # px between the band labels and the side panel
 
 _WORDS = {
@@ -44,7 +46,7 @@ _WORDS = {
            "added": "Added", "stage-changed": "Stage changed", "moved": "Moved", "removed": "Removed",
            "renamed-h": "Renamed", "added-x": "new project: ring and badge",
            "stage-changed-x": "the badge shows old → new stage",
-           "moved-x": "ghost at the old hint, arrow to the card",
+           "moved-x": "badge: old → new hint; ghost and arrow from the old place",
            "removed-x": "ghost where its old place is free",
            "renamed-x": "same URL, new name", "more": "… and {n} more (see the changelog)",
            "stability": "layout: {n} of {m} unchanged cards moved", "none": "no changes",
@@ -53,7 +55,7 @@ _WORDS = {
               "added": "新增", "stage-changed": "阶段变化", "moved": "移动", "removed": "移除",
               "renamed-h": "改名", "added-x": "新项目：外框与标记",
               "stage-changed-x": "标记显示旧阶段 → 新阶段",
-              "moved-x": "虚影为旧位置，箭头指向卡片", "removed-x": "旧位置空闲时画出虚影",
+              "moved-x": "标记显示旧 → 新提示坐标；虚影与箭头来自旧位置", "removed-x": "旧位置空闲时画出虚影",
               "renamed-x": "同一 URL，新名称", "more": "… 另有 {n} 项（见变更日志）",
               "stability": "布局：{n} / {m} 张未变卡片移动了", "none": "无变化",
               "threshold": "移动 = 提示坐标变化 ≥ {t}（0–100）"},
@@ -423,7 +425,8 @@ class _Decorator:
         self.warnings = warnings
         self.words = _WORDS.get(rules.lang, _WORDS["en"])
         self.project = {p.slug: p for p in new.projects}
-        self.old_of = {pair.new.slug: pair.old for pair in cmp.pairs}
+        self.pair_of = {pair.new.slug: pair for pair in cmp.pairs}
+        self.old_of = {slug: pair.old for slug, pair in self.pair_of.items()}
         self.kinds = cmp.marks
         self.boxes: dict[str, Box] = {b.id: (b.x, b.y, b.x + b.w, b.y + b.h) for b in result.boxes if b.kind == "card"}
         self.strip_of = {g: s for s in rules.strips for g in s.groups}
@@ -546,7 +549,7 @@ class _Decorator:
         start = _edge_point(ghost, (x0 + x1) / 2, (y0 + y1) / 2)
         end = _edge_point(card, (ghost[0] + ghost[2]) / 2, (ghost[1] + ghost[3]) / 2)
         length = math.hypot(end[0] - start[0], end[1] - start[1])
-        if not _hits(ghost, card) and length > 10:
+        if not _hits(ghost, card) and length > 10 and self.hidden(ghost, slug) <= HIDDEN_GHOST:
             ux, uy = (end[0] - start[0]) / length, (end[1] - start[1]) / length
             bx, by = end[0] - 7 * ux, end[1] - 7 * uy
             nodes.append(Line(start[0], start[1], bx, by, Style(stroke=color, stroke_width=1.2, opacity=0.7)))
@@ -556,6 +559,21 @@ class _Decorator:
         title = f"{pair.new.name}: was at x {_hint(pair.old.x)} · y {_hint(pair.old.y)}"
         return [Group(children=tuple(nodes), id=f"ghost-{slug}", classes=("ghost", "moved"), title=title,
                       data=(("for", slug),))]
+
+    def hidden(self, box: Box, slug: str) -> float:
+        """Share of ``box`` that other cards cover (cards never overlap, so their areas add up)."""
+        area = (box[2] - box[0]) * (box[3] - box[1])
+        covered = sum(max(0.0, min(box[2], b[2]) - max(box[0], b[0])) * max(0.0, min(box[3], b[3]) - max(box[1], b[1]))
+                      for s, b in self.boxes.items() if s != slug)
+        return covered / area if area > 0 else 1.0
+
+    def move_badge(self, pair: Pair) -> str:
+        """The badge of a moved card: its old group, and each hint that moved by the threshold."""
+        o, n = pair.old, pair.new
+        parts = [f"{self.rules.groups[o.group].label} →"] if o.group != n.group else []
+        parts += [f"{axis} {_hint(a)} → {_hint(b)}" for axis, a, b in (("x", o.x, n.x), ("y", o.y, n.y))
+                  if abs(a - b) >= self.cmp.threshold]
+        return " · ".join(parts)
 
     def ghost_removed(self, p: Project, hard: list[Box]) -> list[Node]:
         """A ghost card with the name struck through at the old hint, when that place (or one a
@@ -612,9 +630,10 @@ class _Decorator:
         children = card.children
         if "added" in kinds:
             children = children[:1] + (self.ring(*self.boxes[card.id]),) + children[1:]
-        old = self.old_of.get(card.id)
-        notes = {"added": "new", "moved": f"moved from x {_hint(old.x)} · y {_hint(old.y)}" if old else "",
-                 "stage-changed": f"was {old.stage}" if old else "", "renamed": f"was {old.name}" if old else ""}
+        pair, w = self.pair_of.get(card.id), self.words
+        notes = {"added": w["new"], "moved": f"{w['moved']}: {self.move_badge(pair)}" if pair else "",
+                 "stage-changed": f"{w[pair.old.stage]} → {w[pair.new.stage]}" if pair else "",
+                 "renamed": f"{w['renamed']}: {pair.old.name}" if pair else ""}
         title = (card.title or "") + "".join(f" · {notes[k]}" for k in kinds)
         return replace(card, children=children, classes=card.classes + kinds, title=title)
 
@@ -733,6 +752,8 @@ class _Decorator:
                                            hard)
             if "renamed" in kinds:
                 badges += self.place_badge(p.slug, words["renamed"], COLORS["renamed"], hard)
+            if "moved" in kinds:
+                badges += self.place_badge(p.slug, self.move_badge(self.pair_of[p.slug]), COLORS["moved"], hard)
         children: list[Node] = []
         for node in scene.children:
             if isinstance(node, Group) and node.id == "cards":

@@ -227,7 +227,9 @@ def test_marks_never_cover_card_text(scenes: tuple) -> None:
     # ghosts and arrows lie beneath the cards, whose outlines are opaque
     assert all(c.children[0].style.fill and c.children[0].style.opacity == 1 for c in cards.children)
     marks = next(n for n in scene.children if getattr(n, "id", "") == "diff-marks")
-    assert len(marks.children) == 5 + 4  # every "new" and stage badge found room
+    assert len(marks.children) == 5 + 4 + 6  # every "new", stage and move badge found room
+    badges = {t.text for t in walk(marks.children) if isinstance(t, Text)}
+    assert "x 78 → 64" in badges  # KServe's move, as the changelog says it
     for badge in marks.children:
         pill = _box(badge.children[0])
         assert not any(_hit(pill, t) for t in card_texts)
