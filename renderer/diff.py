@@ -796,17 +796,13 @@ def run_diff(old_spec: str, new_spec: str, out_dir: Path | None, formats: tuple[
 
     pictures = tuple(f for f in formats if f != "md")
     if pictures:
-        check_formats(pictures, backend)
+        try:
+            check_formats(pictures, backend)
+        except InputError as exc:
+            raise InputError(exc.message.replace("(known: ", "(known: md, "), exc.file) from None
     elif "md" not in formats:
         raise InputError("no output format given", "--format")
-    new = read_side(new_spec, layout, lang, warnings)
-    try:
-        old = read_side(old_spec, layout, lang, warnings)
-    except InputError as exc:
-        if layout is not None or not exc.message.startswith("no layout file found") \
-                or not Path(new.layout_name).is_file():
-            raise
-        old = read_side(old_spec, Path(new.layout_name), lang, warnings)  # an old copy anywhere: NEW's layout
+    old, new = _read_sides(old_spec, new_spec, layout, lang, warnings)
     if layout is None:
         check_same_layout(old, new, warnings)
     rules = new.rules
@@ -834,12 +830,35 @@ def run_diff(old_spec: str, new_spec: str, out_dir: Path | None, formats: tuple[
     # the changelog is an English release note unless --lang names a language
     named = new if lang is not None or rules.lang == "en" else read_side(new_spec, layout, "en", Warnings())
     log = changelog(cmp, named.rules, old, named, stable)
-    if "md" in formats:
-        payloads.append((base.with_name(base.name + ".md"), log.encode("utf-8")))
+    if "md" in formats:  # the changelog has no theme or size: named by the data and language only
+        payloads.append((base.with_name(_stem(here, lang, None, None) + ".md"), log.encode("utf-8")))
     c = cmp.counts
     summary = (f"{c['added']} added, {c['removed']} removed, {c['stage-changed']} stage changed, {c['moved']} moved, "
                f"{c['renamed']} renamed; {stable[0]} of {stable[1]} unchanged cards moved")
     return payloads, log, summary
+
+
+def _read_sides(old_spec: str, new_spec: str, layout: Path | None, lang: str | None,
+                warnings: Warnings) -> tuple[Side, Side]:
+    """OLD and NEW read; a side with no layout of its own (a copy kept anywhere) uses the other's."""
+    def lone(exc: InputError) -> bool:
+        return layout is None and exc.message.startswith("no layout file found")
+
+    try:
+        new = read_side(new_spec, layout, lang, warnings)
+    except InputError as exc:
+        if not lone(exc):
+            raise
+        old = read_side(old_spec, layout, lang, warnings)
+        if not Path(old.layout_name).is_file():
+            raise
+        return old, read_side(new_spec, Path(old.layout_name), lang, warnings)
+    try:
+        return read_side(old_spec, layout, lang, warnings), new
+    except InputError as exc:
+        if not lone(exc) or not Path(new.layout_name).is_file():
+            raise
+        return read_side(old_spec, Path(new.layout_name), lang, warnings), new
 
 
 def _tail(spec: str) -> str:

@@ -450,6 +450,18 @@ def test_an_old_copy_without_a_layout_of_its_own_uses_new_s(tmp_path: Path, cli)
     assert "## Renamed" in run.out and "**Kueue2** → **Kueue**" in run.out
 
 
+def test_a_new_copy_without_a_layout_of_its_own_uses_old_s(tmp_path: Path, cli) -> None:
+    """An edited copy kept outside the repository is drawn with OLD's layout; the changelog has
+    no theme suffix; a bad format names md among the known ones."""
+    new = edited_copy(tmp_path / "edit")
+    run = cli("diff", ROOT / "data" / "ai-infra.yaml", new, "-o", tmp_path / "out", "--format", "svg,md",
+              "--theme", "dark")
+    assert run.code == 0, run.err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["ai-infra-diff.dark.svg", "ai-infra-diff.md"]
+    bad = cli("diff", ROOT / "data" / "ai-infra.yaml", new, "--format", "xyz")
+    assert bad.code == 2 and "known: md, " in bad.err and "Traceback" not in bad.err
+
+
 def test_changelog_speaks_one_language(tmp_path: Path, cli) -> None:
     """Without --lang the changelog is English throughout (the layout's zh-CN band labels too);
     with --lang zh-CN its band and group names are Chinese."""
