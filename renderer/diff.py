@@ -329,35 +329,57 @@ def _hint(v: float) -> str:
     return f"{v:g}"
 
 
-def _where(p: Project) -> str:
-    return f"{p.stage}, x {_hint(p.x)} · y {_hint(p.y)}"
-
-
-def _moves(pair: Pair, rules: LayoutRules) -> str:
-    o, n = pair.old, pair.new
-    parts = []
-    if o.group != n.group:
-        parts.append(f"group {rules.groups[o.group].label} → {rules.groups[n.group].label}")
-    parts += [f"{axis} {_hint(a)} → {_hint(b)}" for axis, a, b in (("x", o.x, n.x), ("y", o.y, n.y)) if a != b]
-    return ", ".join(parts)
+_LOG_WORDS = {
+    "en": {"title": "{title}: changes", "projects": "{n} projects",
+           "summary": "{a} added, {r} removed, {s} stage changed, {m} moved, {n} renamed.",
+           "from": "From `{old}` ({o}) to `{new}` ({p}): ", "was": "was {where}", "same-url": "same project URL {url}",
+           "group": "group {a} → {b}", "none": "No changes.",
+           "stability": "Layout stability: {n} of {m} unchanged cards moved on the canvas{share} (drawn with "
+                        "the same layout; a move is more than {px} px).",
+           "nudged": "Hint changes smaller than the moved threshold ({t} on the 0–100 scale), not listed: {n}."},
+    "zh-CN": {"title": "{title}：变化", "projects": "{n} 个项目",
+              "summary": "新增 {a}，移除 {r}，阶段变化 {s}，移动 {m}，改名 {n}。",
+              "from": "从 `{old}`（{o}）到 `{new}`（{p}）：", "was": "原为 {where}", "same-url": "项目 URL 相同 {url}",
+              "group": "分组 {a} → {b}", "none": "无变化。",
+              "stability": "布局稳定性：{m} 张未变卡片中有 {n} 张在画布上移动了{share}（用同一布局绘制；"
+                           "移动指超过 {px} px）。",
+              "nudged": "小于移动阈值（0–100 坐标上 {t}）的提示坐标变化未列出：{n}。"},
+}
 
 
 def changelog(cmp: Comparison, rules: LayoutRules, old: Side, new: Side, stable: tuple[int, int]) -> str:
-    """The Markdown release note: Added, Removed, Stage changed, Moved, Renamed, grouped by band."""
-    c = cmp.counts
-    lines = [f"# {new.data.title}: changes", "",
-             f"From `{old.spec}` ({len(old.data.projects)} projects) to `{new.spec}` ({len(new.data.projects)} "
-             f"projects): {c['added']} added, {c['removed']} removed, {c['stage-changed']} stage changed, "
-             f"{c['moved']} moved, {c['renamed']} renamed.", ""]
+    """The Markdown release note: Added, Removed, Stage changed, Moved, Renamed, grouped by band.
+    The headings are always these English words (tools look for them); the rest is in the
+    layout's language (English or Chinese)."""
+    c, w = cmp.counts, _LOG_WORDS.get(rules.lang, _LOG_WORDS["en"])
+    stage = _WORDS.get(rules.lang, _WORDS["en"])
+
+    def where(p: Project) -> str:
+        return f"{stage[p.stage]}, x {_hint(p.x)} · y {_hint(p.y)}"
+
+    def moves(pair: Pair) -> str:
+        o, n = pair.old, pair.new
+        parts = [w["group"].format(a=rules.groups[o.group].label, b=rules.groups[n.group].label)] \
+            if o.group != n.group else []
+        parts += [f"{axis} {_hint(a)} → {_hint(b)}" for axis, a, b in (("x", o.x, n.x), ("y", o.y, n.y)) if a != b]
+        return ", ".join(parts)
+
+    def group(p: Project) -> str:
+        return rules.groups[p.group].label
+
+    lines = ["# " + w["title"].format(title=new.data.title), "",
+             w["from"].format(old=old.spec, new=new.spec, o=w["projects"].format(n=len(old.data.projects)),
+                              p=w["projects"].format(n=len(new.data.projects)))
+             + w["summary"].format(a=c["added"], r=c["removed"], s=c["stage-changed"], m=c["moved"], n=c["renamed"]),
+             ""]
     sections: dict[str, list[tuple[Project, str]]] = {
-        "added": [(p, f"**{p.name}** ({rules.groups[p.group].label}): {_where(p)}") for p in cmp.added],
-        "removed": [(p, f"**{p.name}** ({rules.groups[p.group].label}): was {_where(p)}") for p in cmp.removed],
-        "stage-changed": [(x.new, f"**{x.new.name}** ({rules.groups[x.new.group].label}): {x.old.stage} → "
-                                  f"{x.new.stage}") for x in cmp.stage_changed],
-        "moved": [(x.new, f"**{x.new.name}** ({rules.groups[x.new.group].label}): {_moves(x, rules)}")
-                  for x in cmp.moved],
-        "renamed": [(x.new, f"**{x.old.name}** → **{x.new.name}** ({rules.groups[x.new.group].label}), same URL "
-                            f"{x.new.url}" if x.new.url else f"**{x.old.name}** → **{x.new.name}**")
+        "added": [(p, f"**{p.name}** ({group(p)}): {where(p)}") for p in cmp.added],
+        "removed": [(p, f"**{p.name}** ({group(p)}): {w['was'].format(where=where(p))}") for p in cmp.removed],
+        "stage-changed": [(x.new, f"**{x.new.name}** ({group(x.new)}): {stage[x.old.stage]} → {stage[x.new.stage]}")
+                          for x in cmp.stage_changed],
+        "moved": [(x.new, f"**{x.new.name}** ({group(x.new)}): {moves(x)}") for x in cmp.moved],
+        "renamed": [(x.new, f"**{x.old.name}** → **{x.new.name}** ({group(x.new)}), "
+                            + w["same-url"].format(url=x.new.url) if x.new.url else f"**{x.old.name}** → **{x.new.name}**")
                     for x in cmp.renamed],
     }
     order = _band_order(rules)
@@ -371,15 +393,12 @@ def changelog(cmp: Comparison, rules: LayoutRules, old: Side, new: Side, stable:
             if here:
                 lines += [f"**{label}**", ""] + [f"- {t}" for t in here] + [""]
     if not any(sections.values()):
-        lines += ["No changes.", ""]
+        lines += [w["none"], ""]
     moved, total = stable
     share = f" ({100 * moved / total:.1f}%)" if total else ""
-    lines += ["---", "",
-              f"Layout stability: {moved} of {total} unchanged cards moved on the canvas{share} "
-              f"(drawn with the same layout; a move is more than {STABLE_PX:g} px)."]
+    lines += ["---", "", w["stability"].format(n=moved, m=total, share=share, px=f"{STABLE_PX:g}")]
     if cmp.nudged:
-        lines.append(f"Hint changes smaller than the moved threshold ({cmp.threshold:g} on the 0–100 scale), "
-                     f"not listed: {cmp.nudged}.")
+        lines.append(w["nudged"].format(t=f"{cmp.threshold:g}", n=cmp.nudged))
     return "\n".join(lines) + "\n"
 
 
@@ -567,6 +586,10 @@ class _Decorator:
                       for s, b in self.boxes.items() if s != slug)
         return covered / area if area > 0 else 1.0
 
+    def where(self, p: Project) -> str:
+        """Stage and hints, in the picture's language."""
+        return f"{self.words[p.stage]}, x {_hint(p.x)} · y {_hint(p.y)}"
+
     def move_badge(self, pair: Pair) -> str:
         """The badge of a moved card: its old group, and each hint that moved by the threshold."""
         o, n = pair.old, pair.new
@@ -618,7 +641,7 @@ class _Decorator:
             Line(x + c.padding - 2, strike, x + c.padding + tw + 2, strike, Style(stroke=color, stroke_width=1.0))]
         group = self.rules.groups[p.group].label
         return [Group(children=tuple(nodes), id=f"removed-{p.slug}", classes=("ghost", "removed"),
-                      title=f"removed: {p.name} ({group}; was {_where(p)})", data=(("for", p.slug),))]
+                      title=f"{self.words['removed']}: {p.name} ({group}; {self.where(p)})", data=(("for", p.slug),))]
 
     def mark_card(self, card: Node) -> Node:
         """The card group with its change classes, its tooltip extended, and a ring when added."""

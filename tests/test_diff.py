@@ -474,6 +474,8 @@ def test_changelog_speaks_one_language(tmp_path: Path, cli) -> None:
     zh = cli(*args, "--lang", "zh-CN")
     assert zh.code == 0, zh.err
     assert "**AI 网关**" in zh.out and "- **KServe** (云原生推理): x 78 → 64" in zh.out
+    assert "## Added" in zh.out and "新增 5，移除 3" in zh.out and "布局稳定性：66 张未变卡片中有" in zh.out
+    assert "): mature → early" not in zh.out and "): 成熟 → 早期" in zh.out  # Langfuse
 
 
 def test_an_old_layout_this_version_rejects_suggests_one_layout(repo: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:
