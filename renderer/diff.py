@@ -4,8 +4,8 @@
 built landscape (laid out exactly as its normal render) and returns its scene with marks:
 card classes ``added`` / ``stage-changed`` / ``moved`` / ``renamed``, small badges beside
 the card text, ghosts (``<g class="ghost moved|removed">``) and arrows drawn *beneath* the
-cards (cards are opaque, so a ghost or arrow never covers a card's text), and a side panel
-(legend, removed projects, stability) on a canvas widened to the right. ``changelog`` is
+cards (cards are opaque, so a ghost or arrow never covers a card's text), and a panel
+(legend, removed projects, stability) below the chart, or beside it on landscape pages. ``changelog`` is
 the Markdown release note. ``read_side`` reads a data file or ``git:REV:path``.
 
 Units: px on the canvas; hints are 0–100.
@@ -36,10 +36,11 @@ HEADINGS = {"added": "Added", "removed": "Removed", "stage-changed": "Stage chan
             "renamed": "Renamed"}
 COLORS = {"added": "#15803d", "stage-changed": "#b45309", "moved": "#1d4ed8", "removed": "#b91c1c",
           "renamed": "#6d28d9"}
-MARK_SIZE = 9.0  # px, badge text
+MARK_SIZE = 10.0  # px, badge text
 HIDDEN_GHOST = 0.5  # a moved card's ghost this much covered by other cards gets no arrow (it would seem
 # to start at the card on top); its badge still says where it came from
-PANEL_GAP = 24.0  # px between the band labels and the side panel
+PANEL_GAP = 24.0  # px between the band labels and the side panel, or the chart's foot and the bottom one
+BOTTOM_TEXT = 1.2  # the bottom panel's text is this much larger (the canvas stays as wide as the chart's)
 
 _WORDS = {
     "en": {"changes": "Changes", "new": "new", "renamed": "renamed", "early": "early", "mature": "mature",
@@ -433,8 +434,9 @@ def _edge_point(box: Box, tx: float, ty: float) -> tuple[float, float]:
 class _Decorator:
     def __init__(self, result: Any, cmp: Comparison, old: Dataset, new: Dataset, rules: LayoutRules,
                  text: TextEngine, theme: Theme, labels: tuple[str, str], stable: tuple[int, int],
-                 warnings: Warnings) -> None:
+                 warnings: Warnings, placement: str = "bottom") -> None:
         self.result = result
+        self.placement = placement
         self.cmp = cmp
         self.rules = rules
         self.text = text
@@ -662,57 +664,104 @@ class _Decorator:
 
     # ------------------------------------------------------------ panel
 
-    def panel(self, x0: float, top: float) -> tuple[list[Node], float, float]:
-        """Legend, removed list and stability (px from (x0, top)); returns nodes, width, bottom."""
-        words, t = self.words, self.theme
-        counts = self.cmp.counts
-        rows: list[tuple[str, str, str]] = [(k, f"{words['renamed-h' if k == 'renamed' else k]} ({counts[k]})",
-                                             words[f"{k}-x"]) for k in KINDS if counts[k]]
+    def panel(self, x0: float, top: float, width: float | None = None) -> tuple[list[Node], float, float]:
+        """Legend, removed list and stability from (x0, top) px; returns nodes, width, bottom.
+        With ``width`` (px) the panel lies below the chart in columns — title and footer, legend,
+        removed list — its text ``BOTTOM_TEXT`` times larger; without, it is one column beside it."""
+        k = 1.0 if width is None else BOTTOM_TEXT
+        pad = 14.0
+        x, y = x0 + pad, top + pad
+        head, head_w, head_bottom = self.title_block(x, y, k)
+        legend, legend_w, legend_bottom = self.legend_block(x, head_bottom, k)
+        if width is None:
+            limit = self.result.scene.height - self.rules.margin - 3 * 18 - pad
+            removed, removed_w, removed_bottom = self.removed_block(x, legend_bottom + 12, k, limit, None)
+            foot, foot_w, foot_bottom = self.footer_block(x, removed_bottom + 8, k)
+            inner = max(head_w, legend_w, removed_w, foot_w)
+            w, bottom = min(inner + 2 * pad, 460.0), foot_bottom + pad
+        else:
+            foot, foot_w, foot_bottom = self.footer_block(x, head_bottom + 6, k)
+            col = max(head_w, foot_w) + 2 * pad
+            legend, legend_w, legend_bottom = self.legend_block(x + col, y - 10, k)
+            rx = x + col + legend_w + 2 * pad
+            limit = max(legend_bottom, foot_bottom, y + 6 * 18 * k)
+            removed, removed_w, removed_bottom = self.removed_block(rx, y + 4, k, limit, x0 + width - pad)
+            w, bottom = width, max(foot_bottom, legend_bottom, removed_bottom) + pad
+        t = self.theme
+        back = Rect(x0, top, w, bottom - top, Style(fill=t.shade, stroke=mix(t.line, t.background, 0.7),
+                                                   stroke_width=1.0), rx=8)
+        return [back] + head + legend + removed + foot, w, bottom
+
+    def title_block(self, x: float, y: float, k: float) -> tuple[list[Node], float, float]:
+        """"Changes" and ``old → new`` from (x, y) px at text scale ``k``: nodes, width, bottom."""
+        t, words = self.theme, self.words
+        base = y + self.text.ascent(17 * k, True)
+        nodes = [self.label(words["changes"], x, base, 17 * k, t.ink, True, "diff-panel")]
+        base += self.text.descent(17 * k, True) + 4 + self.text.ascent(12 * k)
+        nodes.append(self.label(self.subtitle(), x, base, 12 * k, t.muted, role="diff-panel"))
+        w = max(self.text.measure(words["changes"], 17 * k, True), self.text.measure(self.subtitle(), 12 * k))
+        return nodes, w, base + 14 * k
+
+    def legend_block(self, x: float, y: float, k: float) -> tuple[list[Node], float, float]:
+        """One sample, heading and note per kind of change present: nodes, width, bottom (px)."""
+        words, t, counts = self.words, self.theme, self.cmp.counts
+        rows = [(kind, f"{words['renamed-h' if kind == 'renamed' else kind]} ({counts[kind]})", words[f"{kind}-x"])
+                for kind in KINDS if counts[kind]]
         sample = {"added": words["new"], "stage-changed": f"{words['early']} → {words['mature']}",
                   "renamed": words["renamed"]}
-        sample_w, pad = max(70.0, *(self.pill_size(v)[0] + 10 for v in sample.values())), 14.0
-        widths = [self.text.measure(words["changes"], 17, True), self.text.measure(self.subtitle(), 12)]
-        widths += [sample_w + max(self.text.measure(a, 12.5, True), self.text.measure(b, 11)) for _, a, b in rows]
-        widths += [self.text.measure(self.removed_line(p), 12) + 14 for p in self.cmp.removed]
-        widths += [self.text.measure(s, 11) for s in self.footer()]
-        width = min(max(widths) + 2 * pad, 460.0)
+        sample_w = max(70.0, *(self.pill_size(v)[0] + 10 for v in sample.values()))
         nodes: list[Node] = []
-        x = x0 + pad
-        y = top + pad + self.text.ascent(17, True)
-        nodes.append(self.label(words["changes"], x, y, 17, t.ink, True, "diff-panel"))
-        y += self.text.descent(17, True) + 4 + self.text.ascent(12)
-        nodes.append(self.label(self.subtitle(), x, y, 12, t.muted, role="diff-panel"))
-        y += 14
         if not rows:
-            y += 12
-            nodes.append(self.label(words["none"], x, y, 12.5, t.ink, role="diff-panel"))
+            nodes.append(self.label(words["none"], x, y + 12 * k, 12.5 * k, t.ink, role="diff-panel"))
+            return nodes, self.text.measure(words["none"], 12.5 * k), y + 20 * k
+        width = 0.0
         for kind, head, note in rows:
             y += 10
-            nodes.extend(self.sample(kind, x, y, sample_w - 10, 24, sample.get(kind, "")))
-            nodes.append(self.label(head, x + sample_w, y + 10, 12.5, t.ink, True, "diff-panel"))
-            nodes.append(self.label(note, x + sample_w, y + 24, 11, t.muted, role="diff-panel"))
-            y += 28
-        limit = self.result.scene.height - self.rules.margin - 3 * 18 - pad
-        if self.cmp.removed:
-            y += 20
-            nodes.append(self.label(words["removed"], x, y, 12.5, t.ink, True, "diff-panel"))
-            for i, p in enumerate(self.cmp.removed):
-                y += 18
-                if y > limit and i < len(self.cmp.removed) - 1:
-                    nodes.append(self.label(words["more"].format(n=len(self.cmp.removed) - i), x, y, 11, t.muted,
-                                            role="diff-panel"))
-                    break
-                color = self.rules.groups[p.group].color
-                nodes.append(Rect(x, y - 8, 8, 8, Style(fill=color), rx=4))
-                nodes.append(self.label(self.removed_line(p), x + 14, y, 12, t.ink, role="diff-panel"))
-        y += 8
+            nodes.extend(self.sample(kind, x, y + (k - 1) * 8, sample_w - 10, 24, sample.get(kind, "")))
+            nodes.append(self.label(head, x + sample_w, y + 10 * k, 12.5 * k, t.ink, True, "diff-panel"))
+            nodes.append(self.label(note, x + sample_w, y + 24 * k, 11 * k, t.muted, role="diff-panel"))
+            width = max(width, sample_w + max(self.text.measure(head, 12.5 * k, True), self.text.measure(note, 11 * k)))
+            y += 28 * k
+        return nodes, width, y
+
+    def removed_block(self, x: float, y: float, k: float, limit: float, right: float | None
+                      ) -> tuple[list[Node], float, float]:
+        """The removed projects from (x, y) px, down to ``limit`` px; with ``right`` (px) further
+        columns up to it, then "… and N more": nodes, width, bottom."""
+        removed, t = self.cmp.removed, self.theme
+        if not removed:
+            return [], 0.0, y
+        step, size = 18 * k, 12 * k
+        y += 8 * k
+        nodes: list[Node] = [self.label(self.words["removed"], x, y, 12.5 * k, t.ink, True, "diff-panel")]
+        top, x_col, width, col_w, bottom = y, x, self.text.measure(self.words["removed"], 12.5 * k, True), 0.0, y
+        for i, p in enumerate(removed):
+            line = self.removed_line(p)
+            lw = self.text.measure(line, size) + 14 * k
+            if y + step > limit and right is not None and x_col + col_w + 24 + lw <= right:
+                x_col, y, col_w = x_col + col_w + 24, top, 0.0  # a new column
+            y += step
+            if y > limit and i < len(removed) - 1:
+                nodes.append(self.label(self.words["more"].format(n=len(removed) - i), x_col, y, 11 * k, t.muted,
+                                        role="diff-panel"))
+                col_w = max(col_w, self.text.measure(self.words["more"].format(n=len(removed) - i), 11 * k))
+                bottom = max(bottom, y)
+                break
+            nodes.append(Rect(x_col, y - 8 * k, 8 * k, 8 * k, Style(fill=self.rules.groups[p.group].color), rx=4 * k))
+            nodes.append(self.label(line, x_col + 14 * k, y, size, t.ink, role="diff-panel"))
+            col_w, bottom = max(col_w, lw), max(bottom, y)
+            width = max(width, x_col - x + col_w)
+        return nodes, width, bottom + 6 * k
+
+    def footer_block(self, x: float, y: float, k: float) -> tuple[list[Node], float, float]:
+        """The threshold and stability lines from (x, y) px: nodes, width, bottom."""
+        nodes: list[Node] = []
+        width = 0.0
         for line in self.footer():
-            y += 18
-            nodes.append(self.label(line, x, y, 11, t.muted, role="diff-panel"))
-        bottom = y + pad
-        back = Rect(x0, top, width, bottom - top, Style(fill=t.shade, stroke=mix(t.line, t.background, 0.7),
-                                                       stroke_width=1.0), rx=8)
-        return [back] + nodes, width, bottom
+            y += 18 * k
+            nodes.append(self.label(line, x, y, 11 * k, self.theme.muted, role="diff-panel"))
+            width = max(width, self.text.measure(line, 11 * k))
+        return nodes, width, y
 
     def subtitle(self) -> str:
         """``old → new`` labels."""
@@ -754,7 +803,7 @@ class _Decorator:
     # ------------------------------------------------------------ all together
 
     def build(self) -> Scene:
-        """NEW's scene with every mark, ghost, arrow and the side panel."""
+        """NEW's scene with every mark, ghost, arrow and the panel."""
         scene = self.result.scene
         hard = self.obstacles(scene)
         ghosts: list[Node] = []
@@ -785,12 +834,16 @@ class _Decorator:
                 children.append(Group(children=tuple(badges), id="diff-marks"))
             else:
                 children.append(node)
-        border_top = self.result.chart[1] - self.rules.chart_padding
-        x0 = scene.width - self.rules.margin + PANEL_GAP
-        panel, width, bottom = self.panel(x0, border_top)
-        children.append(Group(children=tuple(panel), id="diff-panel"))
-        height = max(scene.height, round(bottom + self.rules.margin))
-        return replace(scene, width=round(x0 + width + self.rules.margin), height=height, children=tuple(children),
+        margin = self.rules.margin
+        if self.placement == "bottom":
+            panel, width, bottom = self.panel(margin, scene.height - margin + PANEL_GAP / 2, scene.width - 2 * margin)
+            size = (scene.width, round(bottom + margin))
+        else:
+            x0 = scene.width - margin + PANEL_GAP
+            panel, width, bottom = self.panel(x0, self.result.chart[1] - self.rules.chart_padding)
+            size = (round(x0 + width + margin), max(scene.height, round(bottom + margin)))
+        children.append(Group(children=tuple(panel), id="diff-panel", classes=(f"panel-{self.placement}",)))
+        return replace(scene, width=size[0], height=size[1], children=tuple(children),
                        desc=scene.desc + " " + self.describe())
 
     def describe(self) -> str:
@@ -801,9 +854,12 @@ class _Decorator:
 
 
 def decorate(result: Any, cmp: Comparison, old: Dataset, new: Dataset, rules: LayoutRules, text: TextEngine,
-             theme: Theme, labels: tuple[str, str], stable: tuple[int, int], warnings: Warnings) -> Scene:
-    """NEW's built landscape (a ``landscape.Result``) with the marks of ``cmp`` and a side panel."""
-    return _Decorator(result, cmp, old, new, rules, text, theme, labels, stable, warnings).build()
+             theme: Theme, labels: tuple[str, str], stable: tuple[int, int], warnings: Warnings,
+             placement: str = "bottom") -> Scene:
+    """NEW's built landscape (a ``landscape.Result``) with the marks of ``cmp`` and the panel
+    below the chart (``bottom``: the canvas keeps its width, so the picture reads at the width a
+    README shows it) or beside it (``side``: for landscape pages and slides)."""
+    return _Decorator(result, cmp, old, new, rules, text, theme, labels, stable, warnings, placement).build()
 
 
 # ---------------------------------------------------------------- the command
@@ -844,7 +900,10 @@ def run_diff(old_spec: str, new_spec: str, out_dir: Path | None, formats: tuple[
     if pictures:
         labels = next(((a, b) for a, b in ((old.label, new.label), (_tail(old.spec), _tail(new.spec))) if a != b),
                       (old.spec, new.spec))
-        scene = decorate(result, cmp, old.data, new.data, rules, engine, theme, labels, stable, warnings)
+        # beside the chart on a fixed landscape page (slides, A4, poster), below it otherwise
+        page = LANDSCAPE_SIZES.get(size or "", (0.0, None))
+        placement = "side" if page[1] is not None and page[0] > page[1] else "bottom"
+        scene = decorate(result, cmp, old.data, new.data, rules, engine, theme, labels, stable, warnings, placement)
         if canvas and size:
             width, height = LANDSCAPE_SIZES[size]
             scene = fit(scene, width, height or round(width * scene.height / scene.width))

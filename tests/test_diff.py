@@ -214,7 +214,7 @@ def test_picture_is_news_normal_render_plus_marks(scenes: tuple) -> None:
     assert plain.keys() == marked.keys()
     for slug, card in plain.items():  # the same outline at the same place: the images line up
         assert marked[slug].children[0] == card.children[0]
-    assert scene.height >= result.scene.height and scene.width > result.scene.width  # the side panel
+    assert scene.height > result.scene.height and scene.width == result.scene.width  # the panel below
 
 
 def test_marks_never_cover_card_text(scenes: tuple) -> None:
@@ -239,16 +239,30 @@ def test_marks_never_cover_card_text(scenes: tuple) -> None:
             assert not any(_hit(_box(ghost.children[0]), o) for o in outlines)
 
 
-def test_removed_projects_are_listed_in_the_side_panel(scenes: tuple) -> None:
+def test_removed_projects_are_listed_in_the_panel(scenes: tuple) -> None:
     _, scene, cmp = scenes
     panel = next(n for n in scene.children if getattr(n, "id", "") == "diff-panel")
     lines = [t.text for t in walk(panel.children) if isinstance(t, Text)]
     for p in cmp.removed:
         assert any(line.startswith(p.name + " ·") for line in lines)
     assert "Added (5)" in lines and "Moved (6)" in lines and "Stage changed (4)" in lines
-    x0 = next(n for n in panel.children if isinstance(n, Rect)).x
-    frame = [t.box for t in walk(scene.children) if isinstance(t, Text) and t.role == "band-label"]
-    assert all(x + w < x0 for x, _, w, _ in frame)  # the panel sits right of the band labels
+    back = next(n for n in panel.children if isinstance(n, Rect))
+    frame = [t.box for t in walk(scene.children) if isinstance(t, Text) and t.role != "diff-badge"
+             and not any(t is u for u in walk(panel.children))]
+    assert all(y + h < back.y for _, y, _, h in frame)  # the panel lies below everything else
+    texts = [t.box for t in walk(panel.children) if isinstance(t, Text)]
+    assert all(back.x <= x and x + w <= back.x + back.w and y + h <= back.y + back.h for x, y, w, h in texts)
+
+
+def test_on_a_landscape_page_the_panel_is_beside_the_chart(tmp_path: Path, engine: TextEngine) -> None:
+    """Slides, A4 and the poster are wider than tall: there the panel sits right of the band labels."""
+    from renderer.cli import main
+    from tests.diff_example import example_args
+
+    args = example_args(tmp_path, tmp_path / "out", "svg")
+    assert main(args + ["--size", "slide-16x9"]) == 0
+    svg = (tmp_path / "out" / "ai-infra-diff.en.slide-16x9.svg").read_text(encoding="utf-8")
+    assert 'class="panel-side"' in svg and 'class="panel-bottom"' not in svg
 
 
 # ---------------------------------------------------------------- CLI, golden, determinism
