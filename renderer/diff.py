@@ -277,26 +277,27 @@ def read_side(spec: str, layout: Path | None, lang: str | None, warnings: Warnin
     return Side(spec, f"{rev}:{Path(path).name}", data, layout_name, rules, default_logos(work))
 
 
-def layout_difference(old: LayoutRules, new: LayoutRules) -> str | None:
-    """What makes two layouts place cards differently (groups, bands, strips, split lines), or None."""
+def layout_difference(old: LayoutRules, new: LayoutRules) -> tuple[str, int | None] | None:
+    """What makes two layouts place cards differently (groups, bands, strips, split lines), and
+    the line of NEW's layout it concerns when known, or None."""
     if set(old.groups) != set(new.groups):
         only_old = sorted(set(old.groups) - set(new.groups))
         only_new = sorted(set(new.groups) - set(old.groups))
         parts = ([f"only OLD has group(s) {', '.join(only_old)}"] if only_old else []) + \
                 ([f"only NEW has group(s) {', '.join(only_new)}"] if only_new else [])
-        return "; ".join(parts)
+        return "; ".join(parts), None
     old_bands = [(b.groups, b.y0, b.y1) for b in old.bands]
     new_bands = [(b.groups, b.y0, b.y1) for b in new.bands]
     if old_bands != new_bands:
         for a, b in zip(old.bands, new.bands):
             if (a.groups, a.y0, a.y1) != (b.groups, b.y0, b.y1):
                 return (f"band {b.label!r} holds {', '.join(a.groups)} at y {a.y0:g}–{a.y1:g} in OLD but "
-                        f"{', '.join(b.groups)} at y {b.y0:g}–{b.y1:g} in NEW")
-        return f"OLD has {len(old.bands)} bands, NEW {len(new.bands)}"
+                        f"{', '.join(b.groups)} at y {b.y0:g}–{b.y1:g} in NEW"), b.line
+        return f"OLD has {len(old.bands)} bands, NEW {len(new.bands)}", None
     if [s.groups for s in old.strips] != [s.groups for s in new.strips]:
-        return "their strips hold different groups"
+        return "their strips hold different groups", None
     if (old.split_x, old.split_y) != (new.split_x, new.split_y):
-        return f"split lines at {old.split_x:g}/{old.split_y:g} in OLD but {new.split_x:g}/{new.split_y:g} in NEW"
+        return f"split lines at {old.split_x:g}/{old.split_y:g} in OLD but {new.split_x:g}/{new.split_y:g} in NEW", None
     return None
 
 
@@ -305,10 +306,11 @@ def check_same_layout(old: Side, new: Side, warnings: Warnings) -> None:
     differences (colours, labels, sizes) are allowed with a warning; NEW's layout is used."""
     if old.layout_name == new.layout_name:
         return
-    what = layout_difference(old.rules, new.rules)
-    if what:
+    found = layout_difference(old.rules, new.rules)
+    if found:
+        what, line = found
         raise InputError(f"OLD and NEW use different layouts ({old.layout_name} vs {new.layout_name}): {what}; "
-                         f"pass --layout FILE to draw both with one layout", old.layout_name)
+                         f"pass --layout FILE to draw both with one layout", new.layout_name, line)
     if old.rules != replace(new.rules, path=old.rules.path):
         warnings.add(f"OLD's layout {old.layout_name} differs from NEW's {new.layout_name} in looks only; "
                      f"NEW's is used for both")

@@ -393,7 +393,8 @@ def test_different_layouts_are_an_error_unless_one_is_given(repo: Path, cli, mon
     layout = edit(repo, "layouts/small.yaml", "y: [60, 100]", "y: [55, 100]")
     run = cli("diff", "git:HEAD~2:data/small.yaml", "data/small.yaml", "--format", "md")
     assert run.code == 2
-    assert run.err.startswith("error: git:HEAD~2:layouts/small.yaml: OLD and NEW use different layouts")
+    # named at the line of NEW's layout that differs (the band the user edited)
+    assert run.err.startswith("error: layouts/small.yaml:17: OLD and NEW use different layouts")
     assert "band 'Apps'" in run.err and "--layout" in run.err and len(run.err.strip().splitlines()) == 1
     run = cli("diff", "git:HEAD~2:data/small.yaml", "data/small.yaml", "--layout", layout, "--format", "md")
     assert run.code == 0, run.err
