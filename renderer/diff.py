@@ -90,9 +90,10 @@ class Pair:
 
     @property
     def unchanged(self) -> bool:
-        """Same card in the same place: name, group, stage, hints and tags equal."""
+        """Same card in the same place: name, group, stage, hints, tags and logo equal."""
         o, n = self.old, self.new
-        return (o.name, o.group, o.stage, o.x, o.y, o.tags) == (n.name, n.group, n.stage, n.x, n.y, n.tags)
+        return (o.name, o.group, o.stage, o.x, o.y, o.tags, o.logo) == (n.name, n.group, n.stage, n.x, n.y, n.tags,
+                                                                          n.logo)
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,11 @@ class Comparison:
     def moved(self) -> tuple[Pair, ...]:
         """Pairs that moved by at least the threshold (or changed group)."""
         return tuple(p for p in self.pairs if p.moved(self.threshold))
+
+    @property
+    def relogoed(self) -> tuple[Pair, ...]:
+        """Pairs whose logo changed (a new logo can change the card's width; not listed)."""
+        return tuple(p for p in self.pairs if p.old.logo != p.new.logo)
 
     @property
     def nudged(self) -> int:
@@ -339,14 +345,16 @@ _LOG_WORDS = {
            "group": "group {a} → {b}", "none": "No changes.",
            "stability": "Layout stability: {n} of {m} unchanged cards moved on the canvas{share} (drawn with "
                         "the same layout; a move is more than {px} px).",
-           "nudged": "Hint changes smaller than the moved threshold ({t} on the 0–100 scale), not listed: {n}."},
+           "nudged": "Hint changes smaller than the moved threshold ({t} on the 0–100 scale), not listed: {n}.",
+           "logos": "Logo changed, not listed (the card may change width): {names}."},
     "zh-CN": {"title": "{title}：变化", "projects": "{n} 个项目",
               "summary": "新增 {a}，移除 {r}，阶段变化 {s}，移动 {m}，改名 {n}。",
               "from": "从 `{old}`（{o}）到 `{new}`（{p}）：", "was": "原为 {where}", "same-url": "项目 URL 相同 {url}",
               "group": "分组 {a} → {b}", "none": "无变化。",
               "stability": "布局稳定性：{m} 张未变卡片中有 {n} 张在画布上移动了{share}（用同一布局绘制；"
                            "移动指超过 {px} px）。",
-              "nudged": "小于移动阈值（0–100 坐标上 {t}）的提示坐标变化未列出：{n}。"},
+              "nudged": "小于移动阈值（0–100 坐标上 {t}）的提示坐标变化未列出：{n}。",
+              "logos": "标志已更换、未列出（卡片宽度可能变化）：{names}。"},
 }
 
 
@@ -402,6 +410,8 @@ def changelog(cmp: Comparison, rules: LayoutRules, old: Side, new: Side, stable:
     lines += ["---", "", w["stability"].format(n=moved, m=total, share=share, px=f"{STABLE_PX:g}")]
     if cmp.nudged:
         lines.append(w["nudged"].format(t=f"{cmp.threshold:g}", n=cmp.nudged))
+    if cmp.relogoed:
+        lines.append(w["logos"].format(names=", ".join(x.new.name for x in cmp.relogoed)))
     return "\n".join(lines) + "\n"
 
 

@@ -516,3 +516,16 @@ def test_readme_diff_example_is_up_to_date(tmp_path: Path) -> None:
     assert main(example_args(tmp_path, tmp_path / "out", "svg")) == 0
     made = (tmp_path / "out" / "ai-infra-diff.en.svg").read_bytes()
     assert made == (ROOT / "output" / "ai-infra-diff.en.svg").read_bytes(), "run `make diff-example`"
+
+
+def test_a_changed_logo_is_noted_and_not_counted_as_unchanged(tmp_path: Path, cli) -> None:
+    raw = (ROOT / "data" / "ai-infra.yaml").read_text(encoding="utf-8")
+    assert "logo: kong.svg" in raw
+    new = tmp_path / "data" / "ai-infra.yaml"
+    new.parent.mkdir()
+    new.write_text(raw.replace("logo: kong.svg", "logo: istio.svg"), encoding="utf-8")
+    run = cli("diff", ROOT / "data" / "ai-infra.yaml", new, "--layout", ROOT / "layouts" / "ai-infra.yaml",
+              "--format", "md")
+    assert run.code == 0, run.err
+    assert "No changes." in run.out and "Logo changed, not listed (the card may change width): Kong." in run.out
+    assert re.search(r"Layout stability: \d+ of 78 unchanged cards", run.out)
