@@ -434,6 +434,18 @@ def _text_box(t: Text) -> Box:
     return x, y, x + w, y + h
 
 
+def _near_segment(a: tuple[float, float], b: tuple[float, float], c: tuple[float, float], d: tuple[float, float],
+                  tol: float = 3.0) -> bool:
+    """Whether segments ab and cd (px) run along each other: within ``tol`` px of one line, their
+    spans overlapping."""
+    ux, uy = b[0] - a[0], b[1] - a[1]
+    length = math.hypot(ux, uy) or 1.0
+    ux, uy = ux / length, uy / length
+    off = [(p[0] - a[0]) * -uy + (p[1] - a[1]) * ux for p in (c, d)]
+    along = sorted((p[0] - a[0]) * ux + (p[1] - a[1]) * uy for p in (c, d))
+    return all(abs(o) <= tol for o in off) and along[1] > 0 and along[0] < length
+
+
 def _edge_point(box: Box, tx: float, ty: float) -> tuple[float, float]:
     """Where the ray from ``box``'s centre towards (tx, ty) leaves the box."""
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
@@ -470,6 +482,7 @@ class _Decorator:
                 top, bottom = self.strip_rows.get(strip.id, (box[1], box[3]))
                 self.strip_rows[strip.id] = (min(top, box[1]), max(bottom, box[3]))
         self.marks: list[Box] = []  # badges and ghosts placed so far
+        self.arrows: list[tuple[tuple[float, float], tuple[float, float]]] = []  # move arrows drawn so far
 
     # ------------------------------------------------------------ geometry
 
@@ -584,14 +597,31 @@ class _Decorator:
         length = math.hypot(end[0] - start[0], end[1] - start[1])
         if not _hits(ghost, card) and length > 10 and self.hidden(ghost, slug) <= HIDDEN_GHOST:
             ux, uy = (end[0] - start[0]) / length, (end[1] - start[1]) / length
+            shift = self.apart(start, end, (-uy, ux), min(y1 - y0, ghost[3] - ghost[1]) / 2 - 4)
+            start, end = (start[0] + shift[0], start[1] + shift[1]), (end[0] + shift[0], end[1] + shift[1])
+            self.arrows.append((start, end))
             bx, by = end[0] - 7 * ux, end[1] - 7 * uy
             nodes.append(Line(start[0], start[1], bx, by, Style(stroke=color, stroke_width=1.2, opacity=0.7)))
             nodes.append(PathNode(d=f"M{end[0]:.2f} {end[1]:.2f}L{bx - 3.5 * uy:.2f} {by + 3.5 * ux:.2f}"
                                     f"L{bx + 3.5 * uy:.2f} {by - 3.5 * ux:.2f}Z",
                                   style=Style(fill=color, opacity=0.7)))
-        title = f"{pair.new.name}: was at x {_hint(pair.old.x)} · y {_hint(pair.old.y)}"
+        title = f"{pair.new.name}: {self.words['moved']}: {self.move_badge(pair)}"
         return [Group(children=tuple(nodes), id=f"ghost-{slug}", classes=("ghost", "moved"), title=title,
                       data=(("for", slug),))]
+
+    def apart(self, start: tuple[float, float], end: tuple[float, float], normal: tuple[float, float],
+              room: float) -> tuple[float, float]:
+        """Offset (px) along ``normal`` that keeps an arrow from lying on an earlier one (two cards
+        that swapped places would draw one double-headed line): 0, else ±6 px within ``room``."""
+        def on_top(a: tuple[float, float], b: tuple[float, float]) -> bool:
+            return any(_near_segment(a, b, c, d) for c, d in self.arrows)
+
+        for k in (0.0, 6.0, -6.0):
+            k = max(-room, min(room, k))
+            dx, dy = normal[0] * k, normal[1] * k
+            if not on_top((start[0] + dx, start[1] + dy), (end[0] + dx, end[1] + dy)):
+                return dx, dy
+        return 0.0, 0.0
 
     def hidden(self, box: Box, slug: str) -> float:
         """Share of ``box`` that other cards cover (cards never overlap, so their areas add up)."""

@@ -529,3 +529,31 @@ def test_a_changed_logo_is_noted_and_not_counted_as_unchanged(tmp_path: Path, cl
     assert run.code == 0, run.err
     assert "No changes." in run.out and "Logo changed, not listed (the card may change width): Kong." in run.out
     assert re.search(r"Layout stability: \d+ of 78 unchanged cards", run.out)
+
+
+def test_two_cards_that_swap_places_get_two_arrows_apart(tmp_path: Path, engine: TextEngine) -> None:
+    """Koordinator (x 64 → 30) and HAMi (x 42 → 56), both at y 40: their arrows would lie on one
+    line and read as one double-headed arrow; the second is drawn beside the first."""
+    from renderer.scene import Line
+
+    raw = (ROOT / "data" / "ai-infra.yaml").read_text(encoding="utf-8")
+    edited = raw.replace("name: Koordinator, group: scheduling, stage: mature, x: 64",
+                         "name: Koordinator, group: scheduling, stage: mature, x: 30")
+    edited = edited.replace("name: HAMi, group: scheduling, stage: early, x: 42", "name: HAMi, group: scheduling, "
+                            "stage: early, x: 56")
+    assert "x: 30, y: 40" in edited and "x: 56, y: 40" in edited
+    path = tmp_path / "ai-infra.yaml"
+    path.write_text(edited, encoding="utf-8")
+    layout = ROOT / "layouts" / "ai-infra.yaml"
+    w = Warnings()
+    old = read_side(str(ROOT / "data" / "ai-infra.yaml"), layout, "en", w)
+    new = read_side(str(path), layout, "en", w)
+    cmp = compare(old.data, new.data)
+    assert {p.new.name for p in cmp.moved} == {"Koordinator", "HAMi"}
+    result, _ = build_sized(new.data, new.rules, engine, ROOT / "logos", w, LIGHT, None)
+    scene = decorate(result, cmp, old.data, new.data, new.rules, engine, LIGHT, ("old", "new"), (0, 77), w)
+    ghosts = next(n for n in scene.children if getattr(n, "id", "") == "diff-ghosts")
+    lines = [c for g in ghosts.children for c in g.children if isinstance(c, Line)]
+    assert len(lines) == 2
+    a, b = lines
+    assert a.y1 == a.y2 and b.y1 == b.y2 and abs(a.y1 - b.y1) >= 5  # two level arrows, not one over the other
