@@ -46,10 +46,10 @@ def as_cairosvg_image(svg: bytes) -> bytes:
     if "viewBox" in attrs and x == 0 and y == 0 and "width" not in attrs and "height" not in attrs:
         return svg
     head = re.sub(rb"""\s(viewBox|width|height)\s*=\s*("[^"]*"|'[^']*')""", b"", tag.group(0))
-    head = head[:-1] + f' viewBox="0 0 {w:g} {h:g}">'.encode()
+    head = head[:-1] + f' viewBox="0 0 {w:.12g} {h:.12g}">'.encode()
     body = svg[tag.end():svg.rstrip().rindex(b"</svg>")]
     if x or y:
-        body = f'<g transform="translate({-x:g} {-y:g})">'.encode() + body + b"</g>"
+        body = f'<g transform="translate({-x:.12g} {-y:.12g})">'.encode() + body + b"</g>"
     return svg[:tag.start()] + head + body + b"</svg>"
 
 

@@ -56,3 +56,39 @@ def test_nested_clips_are_dropped_for_cairosvg() -> None:
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><clipPath id="a"><rect clip-path="url(#b)"/></clipPath></svg>'
     assert b"clip-path:none" in without_nested_clips(svg)
     assert b"clip-path:none" in as_cairosvg_image(svg)
+
+
+def _attr_values() -> "st.SearchStrategy[str]":
+    from hypothesis import strategies as st
+
+    number = st.floats(-500, 500, allow_nan=False).map(lambda v: f"{v:g}")
+    return st.one_of(st.just(""), number, number.map(lambda v: v + "px"), number.map(lambda v: v + "in"),
+                     st.just("50%"), st.just("auto"))
+
+
+def test_any_root_gives_well_formed_svg_of_the_same_size() -> None:
+    """Whatever a sanitised logo's root says (viewBox, width, height, or none), the result is
+    well-formed, has one viewBox at 0 0 when it changed, and measures as the original."""
+    import xml.etree.ElementTree as ET
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    box = st.tuples(*[st.floats(-300, 300, allow_nan=False)] * 2, *[st.floats(-5, 300, allow_nan=False)] * 2)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.one_of(st.none(), box), _attr_values(), _attr_values(), st.booleans())
+    def check(view: tuple[float, ...] | None, width: str, height: str, closed: bool) -> None:
+        attrs = [f'viewBox="{" ".join(f"{v:g}" for v in view)}"'] if view is not None else []
+        attrs += [f'width="{width}"'] if width else []
+        attrs += [f'height="{height}"'] if height else []
+        body = '<path d="M0 0h5v5z"/></svg>' if closed else ""
+        svg = f'<svg xmlns="http://www.w3.org/2000/svg" {" ".join(attrs)}{">" if closed else "/>"}{body}'.encode()
+        out = as_cairosvg_image(svg)
+        root = ET.fromstring(out)
+        assert svg_size(out) == pytest.approx(svg_size(svg), rel=1e-9)
+        if out != svg:
+            assert root.get("viewBox", "").startswith("0 0 ") and root.get("width") is None
+            assert out.count(b"viewBox") == 1
+
+    check()
