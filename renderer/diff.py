@@ -434,6 +434,35 @@ def _text_box(t: Text) -> Box:
     return x, y, x + w, y + h
 
 
+class _Index:
+    """Boxes (px) bucketed in square cells, so a query looks only at the boxes near it."""
+
+    CELL = 160.0  # px
+
+    def __init__(self, boxes: Iterable[Box] = ()) -> None:
+        self.cells: dict[tuple[int, int], list[Box]] = {}
+        for box in boxes:
+            self.add(box)
+
+    def _keys(self, box: Box) -> list[tuple[int, int]]:
+        c = self.CELL
+        return [(i, j) for i in range(math.floor(box[0] / c), math.floor(box[2] / c) + 1)
+                for j in range(math.floor(box[1] / c), math.floor(box[3] / c) + 1)]
+
+    def add(self, box: Box) -> None:
+        """Index ``box``."""
+        for key in self._keys(box):
+            self.cells.setdefault(key, []).append(box)
+
+    def near(self, box: Box) -> list[Box]:
+        """The indexed boxes sharing a cell with ``box`` (each once, in insertion order per cell)."""
+        seen: dict[Box, None] = {}
+        for key in self._keys(box):
+            for other in self.cells.get(key, ()):
+                seen.setdefault(other, None)
+        return list(seen)
+
+
 def _near_segment(a: tuple[float, float], b: tuple[float, float], c: tuple[float, float], d: tuple[float, float],
                   tol: float = 3.0) -> bool:
     """Whether segments ab and cd (px) run along each other: within ``tol`` px of one line, their
@@ -481,7 +510,9 @@ class _Decorator:
             if strip is not None:
                 top, bottom = self.strip_rows.get(strip.id, (box[1], box[3]))
                 self.strip_rows[strip.id] = (min(top, box[1]), max(bottom, box[3]))
-        self.marks: list[Box] = []  # badges and ghosts placed so far
+        self.marks = _Index()  # badges and ghosts placed so far
+        self.cards = _Index(self.boxes.values())
+        self.slug_of = {b: slug for slug, b in self.boxes.items()}
         self.arrows: list[tuple[tuple[float, float], tuple[float, float]]] = []  # move arrows drawn so far
 
     # ------------------------------------------------------------ geometry
@@ -513,7 +544,7 @@ class _Decorator:
         width, height = self.result.scene.width, self.result.scene.height
         if box[0] < 0 or box[1] < 0 or box[2] > width or box[3] > height:
             return False
-        return not any(_hits(box, o) for o in self.marks) and not any(_hits(box, o) for o in hard) \
+        return not any(_hits(box, o) for o in self.marks.near(box)) and not any(_hits(box, o) for o in hard) \
             and not any(_hits(box, o) for o in soft)
 
     # ------------------------------------------------------------ pieces
@@ -536,14 +567,14 @@ class _Decorator:
         asc, desc = self.text.ascent(MARK_SIZE, True), self.text.descent(MARK_SIZE, True)
         return self.text.measure(text, MARK_SIZE, True, owner=text) + 8, asc + desc + 2
 
-    def place_badge(self, slug: str, text: str, color: str, hard: list[Box]) -> list[Node]:
+    def place_badge(self, slug: str, text: str, color: str, hard: _Index) -> list[Node]:
         """A badge straddling the card's top or bottom edge (or just outside it) where it covers
         no text, logo or other mark; other cards' outlines are avoided when possible."""
         x0, y0, x1, y1 = self.boxes[slug]
         w, h = self.pill_size(text)
         near = _grow((x0, y0, x1, y1), max(w, h) + 12)
-        hard_near = [o for o in hard if _hits(o, near)]
-        others = [self.outer(s) for s, b in self.boxes.items() if s != slug and _hits(b, near)]
+        hard_near = [o for o in hard.near(near) if _hits(o, near)]
+        others = [self.outer(s) for s in self.slugs_near(near) if s != slug]
         candidates = [(hx, vy) for vy in (y0 - h / 2, y1 - h / 2, y0 - h + 3, y1 - 3, y0 - h - 1, y1 + 1)
                       for hx in (x1 - w - 6, x0 + 4, (x0 + x1 - w) / 2, x1 - w / 2, x0 - w / 2)]
         for soft in (others, []):
@@ -551,7 +582,7 @@ class _Decorator:
                 box = (hx, vy, hx + w, vy + h)
                 if self.free(box, hard_near, soft):
                     nodes, placed = self.pill(text, color, hx, vy)
-                    self.marks.append(placed)
+                    self.marks.add(placed)
                     return [Group(children=tuple(nodes), classes=("mark",), data=(("for", slug),))]
         self.warnings.add(f"diff: no room for the {text!r} badge of {self.project[slug].name!r}; "
                           f"its card is marked by class only")
@@ -590,7 +621,7 @@ class _Decorator:
         nodes: list[Node] = [Rect(ghost[0], ghost[1], x1 - x0, y1 - y0,
                                   Style(stroke=color, stroke_width=1.1, dash="3 3", opacity=0.55),
                                   rx=self.rules.card.radius)]
-        self.marks.append(ghost)
+        self.marks.add(ghost)
         card = (x0, y0, x1, y1)
         start = _edge_point(ghost, (x0 + x1) / 2, (y0 + y1) / 2)
         end = _edge_point(card, (ghost[0] + ghost[2]) / 2, (ghost[1] + ghost[3]) / 2)
@@ -623,11 +654,16 @@ class _Decorator:
                 return dx, dy
         return 0.0, 0.0
 
+    def slugs_near(self, box: Box) -> list[str]:
+        """Slugs of the cards whose boxes touch ``box`` (px)."""
+        return [self.slug_of[b] for b in self.cards.near(box) if _hits(b, box)]
+
     def hidden(self, box: Box, slug: str) -> float:
         """Share of ``box`` that other cards cover (cards never overlap, so their areas add up)."""
         area = (box[2] - box[0]) * (box[3] - box[1])
+        own = self.boxes[slug]
         covered = sum(max(0.0, min(box[2], b[2]) - max(box[0], b[0])) * max(0.0, min(box[3], b[3]) - max(box[1], b[1]))
-                      for s, b in self.boxes.items() if s != slug)
+                      for b in self.cards.near(box) if b != own)
         return covered / area if area > 0 else 1.0
 
     def where(self, p: Project) -> str:
@@ -642,7 +678,7 @@ class _Decorator:
                   if abs(a - b) >= self.cmp.threshold]
         return " · ".join(parts)
 
-    def ghost_removed(self, p: Project, hard: list[Box]) -> list[Node]:
+    def ghost_removed(self, p: Project, hard: _Index) -> list[Node]:
         """A ghost card with the name struck through at the old hint, when that place (or one a
         few px beside it, in the same band and quadrant) is free."""
         at = self.point(p.group, p.x, p.y)
@@ -661,17 +697,17 @@ class _Decorator:
         sx, sy = self.result.split  # stay in the old hint's quadrant
         x_lo, x_hi = (sx, x_hi) if at[0] >= sx else (x_lo, sx)
         y_lo, y_hi = (y_lo, min(y_hi, sy)) if at[1] < sy else (max(y_lo, sy), y_hi)
-        cards = [_grow(b, self.rules.gap / 2) for b in self.boxes.values()]
         for dx in sorted(range(-64, 65, 8), key=abs):
             x, y = at[0] - w / 2 + dx, at[1] - h / 2
             box = (x, y, x + w, y + h)
             if p.group not in self.strip_of and (x < x_lo or x + w > x_hi or y < y_lo or y + h > y_hi):
                 continue
-            if self.free(box, hard, cards):
+            near = _grow(box, self.rules.gap / 2)
+            if self.free(box, hard.near(box), [_grow(b, self.rules.gap / 2) for b in self.cards.near(near)]):
                 break
         else:
             return []
-        self.marks.append(box)
+        self.marks.add(box)
         color = self.line_color("removed")
         asc, desc = self.text.ascent(size), self.text.descent(size)
         base = y + (h + asc - desc) / 2
@@ -847,7 +883,7 @@ class _Decorator:
     def build(self) -> Scene:
         """NEW's scene with every mark, ghost, arrow and the panel."""
         scene = self.result.scene
-        hard = self.obstacles(scene)
+        hard = _Index(self.obstacles(scene))
         ghosts: list[Node] = []
         for pair in self.cmp.moved:
             ghosts += self.ghost_moved(pair)
