@@ -7,6 +7,8 @@ import base64
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from renderer.svgcompat import as_cairosvg_image, svg_size, without_nested_clips
 
@@ -58,9 +60,7 @@ def test_nested_clips_are_dropped_for_cairosvg() -> None:
     assert b"clip-path:none" in as_cairosvg_image(svg)
 
 
-def _attr_values() -> "st.SearchStrategy[str]":
-    from hypothesis import strategies as st
-
+def _attr_values() -> st.SearchStrategy[str]:
     number = st.floats(-500, 500, allow_nan=False).map(lambda v: f"{v:g}")
     return st.one_of(st.just(""), number, number.map(lambda v: v + "px"), number.map(lambda v: v + "in"),
                      st.just("50%"), st.just("auto"))
@@ -70,9 +70,6 @@ def test_any_root_gives_well_formed_svg_of_the_same_size() -> None:
     """Whatever a sanitised logo's root says (viewBox, width, height, or none), the result is
     well-formed, has one viewBox at 0 0 when it changed, and measures as the original."""
     import xml.etree.ElementTree as ET
-
-    from hypothesis import given, settings
-    from hypothesis import strategies as st
 
     box = st.tuples(*[st.floats(-300, 300, allow_nan=False)] * 2, *[st.floats(-5, 300, allow_nan=False)] * 2)
 
