@@ -6,12 +6,13 @@ fixed pitch (card height + gap) at fixed offsets from its edge, so a region that
 by whole rows keeps its rows where they were. Cards are placed one at a time in input (file)
 order, so a card added at the end of the file never moves an earlier one: each takes the
 stretch of a row between the cards hinted left and right of it that lies nearest its hint; when
-no row has a stretch wide enough, the row that costs least is solved again with it
-(``min Σ (x_i − hint_i)²`` subject to ``x_{i+1} ≥ x_i + w_i + gap`` and the region bounds, which
-with ``z_i = x_i − offset_i`` is isotonic regression, solved exactly by pool-adjacent-violators
-and clamping). Should no row take some card, cards are assigned to rows by dynamic programming
-over the cards sorted by y hint (contiguous runs, each fitting the row width), which always
-succeeds when the region holds the rows ``rows_needed`` counts. The order of x hints in a row
+no row has a stretch wide enough, it goes between those cards in the row where pushing its
+neighbours aside (each only as far as it must) costs least, so few placed cards move. Should no
+row take some card, cards are assigned to rows by dynamic programming over the cards sorted by
+y hint (contiguous runs, each fitting the row width), which always succeeds when the region holds
+the rows ``rows_needed`` counts; each row then solves ``min Σ (x_i − hint_i)²`` subject to
+``x_{i+1} ≥ x_i + w_i + gap`` and the region bounds (with ``z_i = x_i − offset_i`` isotonic
+regression, solved exactly by pool-adjacent-violators and clamping). The order of x hints in a row
 is kept, no two cards overlap, every card lies inside its region, and the same input always
 gives the same output. When a region is too small the engine raises ``NoFit`` with the missing
 height; the caller grows the chart or reports it.
