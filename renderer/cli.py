@@ -141,7 +141,7 @@ def cmd_diff(args: argparse.Namespace, warnings: Warnings) -> int:
     out = Path(args.output) if args.output else None
     payloads, log, summary = run_diff(args.old, args.new, out, formats, Path(args.layout) if args.layout else None,
                                       args.lang, args.theme, args.size, args.scale, args.backend,
-                                      Path(args.logos) if args.logos else None, warnings)
+                                      Path(args.logos) if args.logos else None, warnings, args.panel)
     if formats == ("md",) and out is None:
         sys.stdout.write(log)
         return 0
@@ -436,6 +436,9 @@ def _diff_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     diff.add_argument("-o", "--output", help="output folder (default: output; --format md alone prints to stdout)")
     diff.add_argument("--format", default="svg,png,md", help="comma-separated: svg,png,pdf,md (default svg,png,md)")
     diff.add_argument("--layout", help="layout for both (default: the layout beside each data file; they must agree)")
+    diff.add_argument("--panel", choices=("auto", "bottom", "side"), default="auto",
+                      help="where the legend panel goes: below the chart, beside it, or auto (beside it on "
+                           "landscape pages, below otherwise)")
     for flag, kw in (("--lang", {"choices": LANGS}), ("--theme", {}), ("--size", {"choices": tuple(LANDSCAPE_SIZES)}),
                      ("--scale", {"type": float, "default": 2.0}), ("--logos", {}),
                      ("--backend", {"default": "auto", "choices": ("auto", "cairo", "matplotlib")})):

@@ -945,7 +945,8 @@ def decorate(result: Any, cmp: Comparison, old: Dataset, new: Dataset, rules: La
 
 def run_diff(old_spec: str, new_spec: str, out_dir: Path | None, formats: tuple[str, ...], layout: Path | None,
              lang: str | None, theme_name: str | None, size: str | None, scale: float, backend: str,
-             logos: Path | None, warnings: Warnings) -> tuple[list[tuple[Path, bytes]], str, str]:
+             logos: Path | None, warnings: Warnings, panel: str = "auto"
+             ) -> tuple[list[tuple[Path, bytes]], str, str]:
     """Every output of ``landscape diff`` as (path, bytes), the changelog text and a one-line summary.
     Raises InputError for bad input; nothing is written here."""
     from .jobs import LANDSCAPE_SIZES, Job, build_sized, check_formats, encode, job_theme
@@ -980,7 +981,7 @@ def run_diff(old_spec: str, new_spec: str, out_dir: Path | None, formats: tuple[
                       (old.spec, new.spec))
         # beside the chart on a fixed landscape page (slides, A4, poster), below it otherwise
         page = LANDSCAPE_SIZES.get(size or "", (0.0, None))
-        placement = "side" if page[1] is not None and page[0] > page[1] else "bottom"
+        placement = panel if panel != "auto" else "side" if page[1] is not None and page[0] > page[1] else "bottom"
         scene = decorate(result, cmp, old.data, new.data, rules, engine, theme, labels, stable, warnings, placement)
         if canvas and size:
             width, height = LANDSCAPE_SIZES[size]

@@ -263,6 +263,10 @@ def test_on_a_landscape_page_the_panel_is_beside_the_chart(tmp_path: Path, engin
     assert main(args + ["--size", "slide-16x9"]) == 0
     svg = (tmp_path / "out" / "ai-infra-diff.en.slide-16x9.svg").read_text(encoding="utf-8")
     assert 'class="panel-side"' in svg and 'class="panel-bottom"' not in svg
+    assert main(args + ["--panel", "side"]) == 0  # asked for
+    svg = (tmp_path / "out" / "ai-infra-diff.en.svg").read_text(encoding="utf-8")
+    width = float(re.search(r'<svg[^>]* width="([\d.]+)"', svg).group(1))
+    assert 'class="panel-side"' in svg and width > 1120  # the canvas grew to the right
 
 
 # ---------------------------------------------------------------- CLI, golden, determinism
