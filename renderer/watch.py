@@ -139,11 +139,11 @@ def render_once(job: Job, write: Callable[[list[tuple[Path, bytes]]], None], eng
         print(f"{clock} internal error: {exc.__class__.__name__}: {exc} (last good output kept)", file=out,
               flush=True)
         return False
+    if preview:  # before the line: whoever reads "rendered" finds the new image served
+        preview.publish(payloads)
     lines = warnings.all_lines()
     note = f"; {len(lines)} warning(s): {lines[0]}{' …' if len(lines) > 1 else ''}" if lines else ""
     print(f"{clock} rendered in {time.perf_counter() - start:.2f} s: {summary}{note}", file=out, flush=True)
-    if preview:
-        preview.publish(payloads)
     return True
 
 
