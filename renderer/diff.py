@@ -5,7 +5,7 @@ built landscape (laid out exactly as its normal render) and returns its scene wi
 card classes ``added`` / ``stage-changed`` / ``moved`` / ``renamed``, small badges beside
 the card text, ghosts (``<g class="ghost moved|removed">``) and arrows drawn *beneath* the
 cards (cards are opaque, so a ghost or arrow never covers a card's text), and a panel
-(legend, removed projects, stability) below the chart, or beside it on landscape pages. ``changelog`` is
+(legend, removed projects, stability) beside the chart, or below it (``--panel bottom``). ``changelog`` is
 the Markdown release note. ``read_side`` reads a data file or ``git:REV:path``.
 
 Units: px on the canvas; hints are 0–100.
@@ -47,7 +47,7 @@ _WORDS = {
            "added": "Added", "stage-changed": "Stage changed", "moved": "Moved", "removed": "Removed",
            "renamed-h": "Renamed", "added-x": "new project: ring and badge",
            "stage-changed-x": "the badge shows old → new stage",
-           "moved-x": "badge: old → new hint; ghost and arrow from the old place",
+           "moved-x": "badge: old → new hint; ghost at the old place",
            "removed-x": "ghost where its old place is free",
            "renamed-x": "same URL, new name", "more": "… and {n} more (see the changelog)",
            "stability": "layout: {n} of {m} unchanged cards moved", "none": "no changes",
@@ -56,7 +56,7 @@ _WORDS = {
               "added": "新增", "stage-changed": "阶段变化", "moved": "移动", "removed": "移除",
               "renamed-h": "改名", "added-x": "新项目：外框与标记",
               "stage-changed-x": "标记显示旧阶段 → 新阶段",
-              "moved-x": "标记显示旧 → 新提示坐标；虚影与箭头来自旧位置", "removed-x": "旧位置空闲时画出虚影",
+              "moved-x": "标记：旧 → 新坐标；虚影为旧位置", "removed-x": "旧位置空闲时画出虚影",
               "renamed-x": "同一 URL，新名称", "more": "… 另有 {n} 项（见变更日志）",
               "stability": "布局：{n} / {m} 张未变卡片移动了", "none": "无变化",
               "threshold": "移动 = 提示坐标变化 ≥ {t}（0–100）"},
@@ -487,7 +487,7 @@ def _edge_point(box: Box, tx: float, ty: float) -> tuple[float, float]:
 class _Decorator:
     def __init__(self, result: Any, cmp: Comparison, old: Dataset, new: Dataset, rules: LayoutRules,
                  text: TextEngine, theme: Theme, labels: tuple[str, str], stable: tuple[int, int],
-                 warnings: Warnings, placement: str = "bottom") -> None:
+                 warnings: Warnings, placement: str = "side") -> None:
         self.result = result
         self.placement = placement
         self.cmp = cmp
@@ -933,10 +933,10 @@ class _Decorator:
 
 def decorate(result: Any, cmp: Comparison, old: Dataset, new: Dataset, rules: LayoutRules, text: TextEngine,
              theme: Theme, labels: tuple[str, str], stable: tuple[int, int], warnings: Warnings,
-             placement: str = "bottom") -> Scene:
+             placement: str = "side") -> Scene:
     """NEW's built landscape (a ``landscape.Result``) with the marks of ``cmp`` and the panel
-    below the chart (``bottom``: the canvas keeps its width, so the picture reads at the width a
-    README shows it) or beside it (``side``: for landscape pages and slides)."""
+    beside the chart (``side``, the canvas grows to the right) or below it (``bottom``: the
+    canvas keeps its width, so the picture reads at the width a README shows it)."""
     return _Decorator(result, cmp, old, new, rules, text, theme, labels, stable, warnings, placement).build()
 
 
@@ -945,7 +945,7 @@ def decorate(result: Any, cmp: Comparison, old: Dataset, new: Dataset, rules: La
 
 def run_diff(old_spec: str, new_spec: str, out_dir: Path | None, formats: tuple[str, ...], layout: Path | None,
              lang: str | None, theme_name: str | None, size: str | None, scale: float, backend: str,
-             logos: Path | None, warnings: Warnings, panel: str = "auto"
+             logos: Path | None, warnings: Warnings, panel: str = "side"
              ) -> tuple[list[tuple[Path, bytes]], str, str]:
     """Every output of ``landscape diff`` as (path, bytes), the changelog text and a one-line summary.
     Raises InputError for bad input; nothing is written here."""
@@ -979,10 +979,7 @@ def run_diff(old_spec: str, new_spec: str, out_dir: Path | None, formats: tuple[
     if pictures:
         labels = next(((a, b) for a, b in ((old.label, new.label), (_tail(old.spec), _tail(new.spec))) if a != b),
                       (old.spec, new.spec))
-        # beside the chart on a fixed landscape page (slides, A4, poster), below it otherwise
-        page = LANDSCAPE_SIZES.get(size or "", (0.0, None))
-        placement = panel if panel != "auto" else "side" if page[1] is not None and page[0] > page[1] else "bottom"
-        scene = decorate(result, cmp, old.data, new.data, rules, engine, theme, labels, stable, warnings, placement)
+        scene = decorate(result, cmp, old.data, new.data, rules, engine, theme, labels, stable, warnings, panel)
         if canvas and size:
             width, height = LANDSCAPE_SIZES[size]
             scene = fit(scene, width, height or round(width * scene.height / scene.width))

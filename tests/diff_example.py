@@ -1,6 +1,6 @@
 """README example of ``landscape diff`` (``make diff-example``): the default data against the
-tests' edited copy (5 added, 3 removed, 4 stage changes, 6 moved), written to
-output/ai-infra-diff.en.svg and .png. The edited copy lives in a temporary folder;
+tests' edited copy (5 added, 3 removed, 4 stage changes, 6 moved), its panel below the chart (so
+it reads at README width), written to output/ai-infra-diff.en.svg and .png. The edited copy lives in a temporary folder;
 tests/test_diff.py fails when the committed example is stale."""
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ def example_args(tmp: Path, out: Path, formats: str = "svg,png") -> list[str]:
     """``landscape diff`` arguments of the example, its edited copy written under ``tmp``."""
     new = edited_copy(tmp / "example-edit")
     return ["diff", str(ROOT / "data" / "ai-infra.yaml"), str(new), "--layout",
-            str(ROOT / "layouts" / "ai-infra.yaml"), "--lang", "en", "--format", formats, "-o", str(out)]
+            str(ROOT / "layouts" / "ai-infra.yaml"), "--lang", "en", "--format", formats, "--panel", "bottom",
+            "-o", str(out)]
 
 
 if __name__ == "__main__":

@@ -194,7 +194,8 @@ def scenes(tmp_path_factory: pytest.TempPathFactory, engine: TextEngine) -> tupl
     new = read_side(str(new_path), layout, "en", w)
     cmp = compare(old.data, new.data)
     result, _ = build_sized(new.data, new.rules, engine, ROOT / "logos", w, LIGHT, None)
-    scene = decorate(result, cmp, old.data, new.data, new.rules, engine, LIGHT, ("old", "new"), (0, 66), w)
+    scene = decorate(result, cmp, old.data, new.data, new.rules, engine, LIGHT, ("old", "new"), (0, 66), w,
+                     "bottom")
     return result, scene, cmp
 
 
@@ -254,19 +255,23 @@ def test_removed_projects_are_listed_in_the_panel(scenes: tuple) -> None:
     assert all(back.x <= x and x + w <= back.x + back.w and y + h <= back.y + back.h for x, y, w, h in texts)
 
 
-def test_on_a_landscape_page_the_panel_is_beside_the_chart(tmp_path: Path, engine: TextEngine) -> None:
-    """Slides, A4 and the poster are wider than tall: there the panel sits right of the band labels."""
+def test_the_panel_is_beside_the_chart_unless_asked_below(tmp_path: Path) -> None:
+    """By default the panel sits right of the band labels (the canvas grows to the right);
+    --panel bottom puts it below (the README example), the canvas as wide as the chart."""
     from renderer.cli import main
-    from tests.diff_example import example_args
 
-    args = example_args(tmp_path, tmp_path / "out", "svg")
-    assert main(args + ["--size", "slide-16x9"]) == 0
-    svg = (tmp_path / "out" / "ai-infra-diff.en.slide-16x9.svg").read_text(encoding="utf-8")
-    assert 'class="panel-side"' in svg and 'class="panel-bottom"' not in svg
-    assert main(args + ["--panel", "side"]) == 0  # asked for
-    svg = (tmp_path / "out" / "ai-infra-diff.en.svg").read_text(encoding="utf-8")
-    width = float(re.search(r'<svg[^>]* width="([\d.]+)"', svg).group(1))
-    assert 'class="panel-side"' in svg and width > 1120  # the canvas grew to the right
+    new = edited_copy(tmp_path / "edit")
+    widths = {}
+    for panel in ("side", "bottom"):
+        out = tmp_path / panel
+        args = ["diff", str(ROOT / "data" / "ai-infra.yaml"), str(new), "--layout",
+                str(ROOT / "layouts" / "ai-infra.yaml"), "--format", "svg", "-o", str(out)]
+        args += ["--panel", "bottom"] if panel == "bottom" else []
+        assert main(args) == 0
+        svg = (out / "ai-infra-diff.svg").read_text(encoding="utf-8")
+        assert f'class="panel-{panel}"' in svg
+        widths[panel] = float(re.search(r'<svg[^>]* width="([\d.]+)"', svg).group(1))
+    assert widths["bottom"] == 1120 < widths["side"]
 
 
 # ---------------------------------------------------------------- CLI, golden, determinism
