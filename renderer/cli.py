@@ -436,9 +436,9 @@ def _diff_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     diff.add_argument("-o", "--output", help="output folder (default: output; --format md alone prints to stdout)")
     diff.add_argument("--format", default="svg,png,md", help="comma-separated: svg,png,pdf,md (default svg,png,md)")
     diff.add_argument("--layout", help="layout for both (default: the layout beside each data file; they must agree)")
-    diff.add_argument("--panel", choices=("side", "bottom"), default="side",
+    diff.add_argument("--panel", choices=("side", "bottom"),
                       help="the legend panel beside the chart (default) or below it (the canvas keeps the "
-                           "chart's width: for a README image)")
+                           "chart's width: for a README image; the default with --size readme)")
     for flag, kw in (("--lang", {"choices": LANGS}), ("--theme", {}), ("--size", {"choices": tuple(LANDSCAPE_SIZES)}),
                      ("--scale", {"type": float, "default": 2.0}), ("--logos", {}),
                      ("--backend", {"default": "auto", "choices": ("auto", "cairo", "matplotlib")})):

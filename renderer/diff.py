@@ -389,8 +389,8 @@ def changelog(cmp: Comparison, rules: LayoutRules, old: Side, new: Side, stable:
         "stage-changed": [(x.new, f"**{x.new.name}** ({group(x.new)}): {stage[x.old.stage]} → {stage[x.new.stage]}")
                           for x in cmp.stage_changed],
         "moved": [(x.new, f"**{x.new.name}** ({group(x.new)}): {moves(x)}") for x in cmp.moved],
-        "renamed": [(x.new, f"**{x.old.name}** → **{x.new.name}** ({group(x.new)}), "
-                            + w["same-url"].format(url=x.new.url) if x.new.url else f"**{x.old.name}** → **{x.new.name}**")
+        "renamed": [(x.new, f"**{x.old.name}** → **{x.new.name}**"
+                     + (f" ({group(x.new)}), " + w["same-url"].format(url=x.new.url) if x.new.url else ""))
                     for x in cmp.renamed],
     }
     order = _band_order(rules)
@@ -945,7 +945,7 @@ def decorate(result: Any, cmp: Comparison, old: Dataset, new: Dataset, rules: La
 
 def run_diff(old_spec: str, new_spec: str, out_dir: Path | None, formats: tuple[str, ...], layout: Path | None,
              lang: str | None, theme_name: str | None, size: str | None, scale: float, backend: str,
-             logos: Path | None, warnings: Warnings, panel: str = "side"
+             logos: Path | None, warnings: Warnings, panel: str | None = None
              ) -> tuple[list[tuple[Path, bytes]], str, str]:
     """Every output of ``landscape diff`` as (path, bytes), the changelog text and a one-line summary.
     Raises InputError for bad input; nothing is written here."""
@@ -979,7 +979,8 @@ def run_diff(old_spec: str, new_spec: str, out_dir: Path | None, formats: tuple[
     if pictures:
         labels = next(((a, b) for a, b in ((old.label, new.label), (_tail(old.spec), _tail(new.spec))) if a != b),
                       (old.spec, new.spec))
-        scene = decorate(result, cmp, old.data, new.data, rules, engine, theme, labels, stable, warnings, panel)
+        placement = panel or ("bottom" if size == "readme" else "side")  # a README image keeps the chart's width
+        scene = decorate(result, cmp, old.data, new.data, rules, engine, theme, labels, stable, warnings, placement)
         if canvas and size:
             width, height = LANDSCAPE_SIZES[size]
             scene = fit(scene, width, height or round(width * scene.height / scene.width))

@@ -257,7 +257,7 @@ def test_removed_projects_are_listed_in_the_panel(scenes: tuple) -> None:
 
 def test_the_panel_is_beside_the_chart_unless_asked_below(tmp_path: Path) -> None:
     """By default the panel sits right of the band labels (the canvas grows to the right);
-    --panel bottom puts it below (the README example), the canvas as wide as the chart."""
+    --panel bottom (and --size readme) put it below, the canvas as wide as the chart."""
     from renderer.cli import main
 
     new = edited_copy(tmp_path / "edit")
@@ -272,6 +272,10 @@ def test_the_panel_is_beside_the_chart_unless_asked_below(tmp_path: Path) -> Non
         assert f'class="panel-{panel}"' in svg
         widths[panel] = float(re.search(r'<svg[^>]* width="([\d.]+)"', svg).group(1))
     assert widths["bottom"] == 1120 < widths["side"]
+    out = tmp_path / "readme"
+    assert main(["diff", str(ROOT / "data" / "ai-infra.yaml"), str(new), "--layout",
+                 str(ROOT / "layouts" / "ai-infra.yaml"), "--format", "svg", "--size", "readme", "-o", str(out)]) == 0
+    assert 'class="panel-bottom"' in (out / "ai-infra-diff.readme.svg").read_text(encoding="utf-8")  # README width
 
 
 # ---------------------------------------------------------------- CLI, golden, determinism
