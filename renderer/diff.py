@@ -338,6 +338,13 @@ def _hint(v: float) -> str:
     return f"{v:g}"
 
 
+def _hint_moves(pair: Pair, at_least: float) -> list[str]:
+    """``x 78 → 64`` for each hint (0–100) of ``pair`` that changed (by at least ``at_least``)."""
+    o, n = pair.old, pair.new
+    return [f"{axis} {_hint(a)} → {_hint(b)}" for axis, a, b in (("x", o.x, n.x), ("y", o.y, n.y))
+            if a != b and abs(a - b) >= at_least]
+
+
 _LOG_WORDS = {
     "en": {"title": "{title}: changes", "projects": "{n} projects",
            "summary": "{a} added, {r} removed, {s} stage changed, {m} moved, {n} renamed.",
@@ -372,8 +379,7 @@ def changelog(cmp: Comparison, rules: LayoutRules, old: Side, new: Side, stable:
         o, n = pair.old, pair.new
         parts = [w["group"].format(a=rules.groups[o.group].label, b=rules.groups[n.group].label)] \
             if o.group != n.group else []
-        parts += [f"{axis} {_hint(a)} → {_hint(b)}" for axis, a, b in (("x", o.x, n.x), ("y", o.y, n.y)) if a != b]
-        return ", ".join(parts)
+        return ", ".join(parts + _hint_moves(pair, 0.0))
 
     def group(p: Project) -> str:
         return rules.groups[p.group].label
@@ -674,9 +680,7 @@ class _Decorator:
         """The badge of a moved card: its old group, and each hint that moved by the threshold."""
         o, n = pair.old, pair.new
         parts = [f"{self.rules.groups[o.group].label} →"] if o.group != n.group else []
-        parts += [f"{axis} {_hint(a)} → {_hint(b)}" for axis, a, b in (("x", o.x, n.x), ("y", o.y, n.y))
-                  if abs(a - b) >= self.cmp.threshold]
-        return " · ".join(parts)
+        return " · ".join(parts + _hint_moves(pair, self.cmp.threshold))
 
     def ghost_removed(self, p: Project, hard: _Index) -> list[Node]:
         """A ghost card with the name struck through at the old hint, when that place (or one a

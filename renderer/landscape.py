@@ -300,8 +300,9 @@ class _Builder:
         def fits(width: float, keep_shape: bool) -> tuple[bool, float, list[float], list[int], float]:
             strips = self.strip_rows(slots, width)
             overhead = self.geo.overhead(width, strips)
-            avail = min(chart_cap, target_h * width / w0 - overhead) if keep_shape else chart_cap
-            f, needs = self.best_split(slots, width, extra, min(avail, target_h * width / w0 - overhead))
+            room = target_h * width / w0 - overhead  # the chart's height at this width before any growth
+            avail = min(chart_cap, room) if keep_shape else chart_cap
+            f, needs = self.best_split(slots, width, extra, min(avail, room))
             return self.chart_need(needs) <= avail + 1e-6, f, needs, strips, overhead
 
         step = r.grow.step

@@ -1,6 +1,7 @@
 """PDF backend: the scene's SVG converted by cairosvg into a vector PDF (text is already
-outlines; SVG logos made drawable by cairosvg first, ``svgcompat.as_cairosvg_image``). cairo stamps the current time into the PDF; a fixed creation date (or
-``SOURCE_DATE_EPOCH``) keeps the file byte-identical across runs."""
+outlines; SVG logos are first made drawable by cairosvg, ``svgcompat.as_cairosvg_image``).
+cairo stamps the current time into the PDF; a fixed creation date (or ``SOURCE_DATE_EPOCH``)
+keeps the file byte-identical across runs."""
 
 from __future__ import annotations
 
